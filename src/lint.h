@@ -5,9 +5,11 @@
  *
  * am_lint_report() applies the severity in effect for the current file
  * (--rule, then .argomig-lint.yaml, then the rule's own default or
- * variant) and drops findings of rules that are off. Suppression is
- * decided by the caller (annotation, YAML or SQL comment), which passes
- * the reason; suppressed findings are kept and shown as such.
+ * variant) and drops findings of rules that are off. A finding is
+ * suppressed when the line before it holds an "argomig:ignore <rules>"
+ * comment naming its rule (YAML or SQL; lint->comments), or when the
+ * caller passes a reason (Kubernetes annotations); suppressed findings
+ * are kept and shown as such.
  */
 #ifndef AM_LINT_H
 #define AM_LINT_H
@@ -27,6 +29,16 @@ struct am_lint_summary {
 	size_t skipped;		/* YAML documents that are not Kubernetes objects */
 };
 
+/*
+ * A directive comment of the current file: YAML "# argomig:..." or SQL
+ * "-- argomig:...". 'text' starts after the comment marker and blanks.
+ */
+struct am_comment {
+	int line;	/* 1-based */
+	int col;	/* 1-based, of the comment marker */
+	char *text;	/* "argomig:ignore rule-a,rule-b -- reason" */
+};
+
 struct am_lint {
 	struct am_diags diags;
 	enum am_severity fail_on;	/* exit 1 at or above; default error */
@@ -35,6 +47,8 @@ struct am_lint {
 	int *cli_sev;			/* per rule index: --rule override or AM_SEV_DEFAULT */
 	int *file_sev;			/* per rule index: config for the current file */
 	struct am_lint_summary summary;
+	const struct am_comment *comments;	/* current file's, sorted by line */
+	size_t ncomments;
 };
 
 /* Where a finding points, and what it is about. Strings are borrowed. */
@@ -70,5 +84,19 @@ void am_lint_report(struct am_lint *lint, const struct am_rule *rule,
  * ignore comment; spaces allowed) names 'id'.
  */
 bool am_ignore_list_has(const char *list, const char *id);
+
+/*
+ * For each "argomig:ignore" comment of the current file, reports every
+ * rule id it names that does not exist (rule ignore-unknown-rule).
+ */
+void am_lint_check_ignore_comments(struct am_lint *lint, const char *file);
+
+/*
+ * Parses "argomig:ignore rule-a,rule-b -- reason": sets *rules to the
+ * start of the rule list and *rules_len to its length, *reason to the
+ * reason (or NULL). Returns false if 'text' is not an ignore directive.
+ */
+bool am_ignore_directive(const char *text, const char **rules,
+			 size_t *rules_len, const char **reason);
 
 #endif
