@@ -47,7 +47,8 @@ CORE_SRC := \
 K8S_SRC :=
 
 # SQL migrations: parsing, Flyway, git base, rules.
-SQL_SRC :=
+SQL_SRC := \
+	src/flyway.c
 
 # generate: spec, rendering, emission.
 GEN_SRC :=
