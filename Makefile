@@ -14,6 +14,13 @@ BUILD      ?= build
 PKG_CONFIG ?= pkg-config
 CC         ?= cc
 
+# `make V=1` shows the full commands.
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
 # Sanitizer builds live in their own tree (make check), so an ordinary
 # build never links a sanitizer object.
 SAN :=
@@ -40,8 +47,10 @@ CORE_SRC := \
 	src/diag.c \
 	src/err.c \
 	src/lint.c \
+	src/locmap.c \
 	src/rules/registry.c \
-	src/util.c
+	src/util.c \
+	src/yaml_load.c
 
 # Kubernetes manifests: YAML loading, manifest accessors, rules.
 K8S_SRC :=
@@ -74,23 +83,30 @@ UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/obj/%.o)
 
 all: $(BUILD)/argomig
 
+# Rewritten only when the source list changes, so removing a file relinks.
+SRCLIST := $(BUILD)/srclist
+$(shell mkdir -p $(BUILD); echo '$(LIB_SRC) $(CLI_SRC) $(UNIT_SRC)' | cmp -s - $(SRCLIST) || echo '$(LIB_SRC) $(CLI_SRC) $(UNIT_SRC)' > $(SRCLIST))
+
 $(BUILD)/obj/%.o: %.c $(HDR) Makefile
 	@mkdir -p $(dir $@)
-	$(CC) $(AM_CPPFLAGS) $(AM_CFLAGS) -c -o $@ $<
+	@$(if $(Q),echo '  CC      $<')
+	$(Q)$(CC) $(AM_CPPFLAGS) $(AM_CFLAGS) -c -o $@ $<
 
 $(GEN_DOC): $(DOCS) tools/embed-docs.sh
 	@mkdir -p $(dir $@)
-	sh tools/embed-docs.sh $@ $(DOCS)
+	$(Q)sh tools/embed-docs.sh $@ $(DOCS)
 
 $(BUILD)/obj/rule_docs.o: $(GEN_DOC)
 	@mkdir -p $(dir $@)
-	$(CC) $(AM_CPPFLAGS) $(AM_CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(AM_CPPFLAGS) $(AM_CFLAGS) -c -o $@ $<
 
-$(BUILD)/argomig: $(LIB_OBJ) $(CLI_OBJ)
-	$(CC) $(AM_LDFLAGS) -o $@ $^ $(LIBS_ARGOMIG)
+$(BUILD)/argomig: $(LIB_OBJ) $(CLI_OBJ) $(SRCLIST)
+	@$(if $(Q),echo '  LINK    $@')
+	$(Q)$(CC) $(AM_LDFLAGS) -o $@ $(LIB_OBJ) $(CLI_OBJ) $(LIBS_ARGOMIG)
 
-$(BUILD)/unit-tests: $(LIB_OBJ) $(UNIT_OBJ)
-	$(CC) $(AM_LDFLAGS) -o $@ $^ $(LIBS_ARGOMIG) $(LIBS_TEST)
+$(BUILD)/unit-tests: $(LIB_OBJ) $(UNIT_OBJ) $(SRCLIST)
+	@$(if $(Q),echo '  LINK    $@')
+	$(Q)$(CC) $(AM_LDFLAGS) -o $@ $(LIB_OBJ) $(UNIT_OBJ) $(LIBS_ARGOMIG) $(LIBS_TEST)
 
 # --- set-up ----------------------------------------------------------------
 deps:
@@ -119,16 +135,16 @@ test-rules: $(BUILD)/argomig
 # ASan + UBSan + LeakSanitizer over the whole suite. Criterion reports a
 # leak in a test but still exits 0 (reference/toolchain.md), so every
 # sanitizer report in the log fails the run.
-CHECK_LOG := build/check/sanitizers.log
 check: deps
 	@mkdir -p build/check
-	@rm -f $(CHECK_LOG)
+	@rm -f build/check/asan.* build/check/ubsan.*
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=23:log_path=$(CURDIR)/build/check/asan \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:log_path=$(CURDIR)/build/check/ubsan \
 	$(MAKE) BUILD=build/check SANITIZE=address,undefined CC=gcc \
 		all build/check/unit-tests $(TEST_TARGETS)
-	@if ls build/check/asan.* build/check/ubsan.* >/dev/null 2>&1; then \
-		cat build/check/asan.* build/check/ubsan.* 2>/dev/null; \
+	@reports=$$(find build/check -maxdepth 1 -name 'asan.*' -o -maxdepth 1 -name 'ubsan.*'); \
+	if [ -n "$$reports" ]; then \
+		cat $$reports; \
 		echo 'argomig: sanitizer reports above' >&2; exit 1; \
 	fi
 	@echo 'argomig: make check clean'

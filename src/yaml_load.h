@@ -26,11 +26,7 @@
 #include <stdio.h>
 
 #include "lint.h"
-
-struct am_loc {
-	int line;	/* 1-based; 0 when unknown */
-	int col;	/* 1-based; 0 when unknown */
-};
+#include "locmap.h"
 
 struct am_yaml_limits {
 	size_t max_bytes;	/* input size; default 64 MiB */
@@ -40,17 +36,6 @@ struct am_yaml_limits {
 
 #define AM_YAML_MAX_BYTES (64u << 20)
 #define AM_YAML_LIMITS_DEFAULT { AM_YAML_MAX_BYTES, 256, 1000000 }
-
-struct am_locmap;
-
-/*
- * The position of the node at 'pointer' in 'value', and of the mapping
- * key that holds it in 'key' (for sequence items and the root, 'key' is
- * the node itself). Either output may be NULL. Returns 0, or AM_ENOTFOUND
- * (without setting an error message) when there is no such node.
- */
-int am_locmap_get(const struct am_locmap *m, const char *pointer,
-		  struct am_loc *key, struct am_loc *value);
 
 struct am_yaml_doc {
 	size_t index;		/* 0-based position in the stream */

@@ -1,0 +1,932 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * yaml_load.c - libyaml events into jansson trees with node positions.
+ *
+ * The only file that reads YAML (emit.c is the only one that writes it).
+ * Documents are built from parser events with an explicit stack, so deep
+ * nesting cannot overflow the C stack; aliases share the anchored jansson
+ * value and add its expanded size to a per-document node budget, so an
+ * alias bomb is refused after a bounded amount of work and memory.
+ *
+ * A custom read handler feeds libyaml and, on the way, notes what libyaml
+ * does not report: whole-line comments ("# argomig:..." directives and
+ * Helm's "# Source:" lines), tabs in indentation and line starts (to
+ * place reader errors, which libyaml gives as byte offsets).
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <yaml.h>
+
+#include "err.h"
+#include "util.h"
+#include "yaml_load.h"
+
+#define COMMENT_MAX 4096	/* longest directive comment kept */
+#define RING 4096		/* remembered line starts and leading tabs */
+
+struct source_comment {
+	int line;
+	char *path;
+};
+
+struct anchor {
+	char *name;
+	json_t *value;		/* one reference owned */
+	size_t nodes;		/* expanded size */
+	struct am_loc at;
+};
+
+struct frame {
+	json_t *node;		/* the container being filled (borrowed from parent or root) */
+	bool is_map;
+	char *key;		/* map: the pending key, NULL while a key is expected */
+	struct am_loc key_at;
+	bool drop_value;	/* map: the pending key is a duplicate */
+	bool dropped;		/* this container is the value of a duplicate key */
+	size_t index;		/* sequence: next item index */
+	size_t path_len;	/* length of the container's own pointer */
+	char *anchor;		/* anchor of the container, registered at its end */
+	struct am_loc at;	/* where the container starts */
+	size_t nodes_at_start;
+};
+
+struct line_start {
+	size_t off;		/* byte offset of the first byte of the line */
+	int line;
+};
+
+struct am_yaml_reader {
+	char *name;
+	struct am_yaml_limits lim;
+	yaml_parser_t parser;
+	bool parser_ok;
+	FILE *fp;		/* borrowed; NULL for a buffer */
+	const char *buf;	/* borrowed */
+	size_t len, pos;
+	bool done;		/* stream ended or failed */
+	int io_errno;		/* read error */
+	bool too_big;
+	size_t index;		/* documents returned so far */
+	int prev_doc_end;	/* line where the previous document ended */
+
+	struct am_yaml_problem *problems;
+	size_t nproblems, aproblems;
+	struct am_comment *comments;
+	size_t ncomments, acomments;
+	struct source_comment *sources;
+	size_t nsources, asources;
+
+	/* read-handler scanner state */
+	size_t total;		/* bytes fed to libyaml */
+	int line;		/* current line, 1-based */
+	int col;		/* bytes into the line, 1-based next column */
+	enum { AT_INDENT, IN_COMMENT, IN_TEXT } state;
+	bool prev_cr;
+	int comment_col;
+	struct am_buf comment;
+	struct line_start starts[RING];
+	size_t nstarts;		/* total recorded; ring index is nstarts % RING */
+	struct am_loc tabs[RING];
+	size_t ntabs;
+
+	/* per-document build state */
+	struct frame *stack;
+	size_t depth, astack;
+	struct am_buf path;
+	struct anchor *anchors;
+	size_t nanchors, aanchors;
+	size_t nodes;
+	json_t *root;
+	struct am_locmap *locs;
+	struct am_loc root_at;
+};
+
+static struct am_loc mark_loc(yaml_mark_t m)
+{
+	struct am_loc l = { (int)m.line + 1, (int)m.column + 1 };
+
+	return l;
+}
+
+static void add_problem(struct am_yaml_reader *r, struct am_loc at,
+			const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void add_problem(struct am_yaml_reader *r, struct am_loc at,
+			const char *fmt, ...)
+{
+	struct am_yaml_problem *p;
+	va_list ap;
+
+	AM_GROW(r->problems, r->aproblems, r->nproblems + 1);
+	p = &r->problems[r->nproblems++];
+	p->at = at;
+	va_start(ap, fmt);
+	p->message = xvasprintf(fmt, ap);
+	va_end(ap);
+}
+
+/* --- the read handler and its scanner ---------------------------------- */
+
+static void end_comment(struct am_yaml_reader *r)
+{
+	const char *t = r->comment.buf;
+
+	if (am_starts_with(t, "argomig:")) {
+		struct am_comment *c;
+
+		AM_GROW(r->comments, r->acomments, r->ncomments + 1);
+		c = &r->comments[r->ncomments++];
+		c->line = r->line;
+		c->col = r->comment_col;
+		c->text = xstrdup(t);
+	} else if (am_starts_with(t, "Source:")) {
+		struct source_comment *s;
+
+		t += strlen("Source:");
+		while (*t == ' ' || *t == '\t')
+			t++;
+		if (*t) {
+			AM_GROW(r->sources, r->asources, r->nsources + 1);
+			s = &r->sources[r->nsources++];
+			s->line = r->line;
+			s->path = xstrdup(t);
+		}
+	}
+	am_buf_reset(&r->comment);
+}
+
+static void new_line(struct am_yaml_reader *r, size_t next_off)
+{
+	if (r->state == IN_COMMENT)
+		end_comment(r);
+	r->line++;
+	r->col = 1;
+	r->state = AT_INDENT;
+	r->starts[r->nstarts % RING].off = next_off;
+	r->starts[r->nstarts % RING].line = r->line;
+	r->nstarts++;
+}
+
+static void scan(struct am_yaml_reader *r, const unsigned char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = p[i];
+		size_t off = r->total + i;
+
+		if (c == '\n') {
+			if (r->prev_cr) {	/* the \n of \r\n */
+				r->prev_cr = false;
+				r->starts[(r->nstarts - 1) % RING].off = off + 1;
+				continue;
+			}
+			new_line(r, off + 1);
+			continue;
+		}
+		if (c == '\r') {
+			new_line(r, off + 1);
+			r->prev_cr = true;
+			continue;
+		}
+		r->prev_cr = false;
+		switch (r->state) {
+		case AT_INDENT:
+			if (c == '\t') {
+				r->tabs[r->ntabs % RING].line = r->line;
+				r->tabs[r->ntabs % RING].col = r->col;
+				r->ntabs++;
+			} else if (c == '#') {
+				r->state = IN_COMMENT;
+				r->comment_col = r->col;
+			} else if (c != ' ') {
+				r->state = IN_TEXT;
+			}
+			break;
+		case IN_COMMENT:
+			if (!r->comment.len && (c == ' ' || c == '\t'))
+				break;
+			if (r->comment.len < COMMENT_MAX)
+				am_buf_addch(&r->comment, c);
+			break;
+		case IN_TEXT:
+			break;
+		}
+		r->col++;
+	}
+}
+
+static int read_handler(void *data, unsigned char *buffer, size_t size,
+			size_t *size_read)
+{
+	struct am_yaml_reader *r = data;
+	size_t n;
+
+	if (r->fp) {
+		n = fread(buffer, 1, size, r->fp);
+		if (!n && ferror(r->fp)) {
+			r->io_errno = errno ? errno : EIO;
+			return 0;
+		}
+	} else {
+		n = r->len - r->pos < size ? r->len - r->pos : size;
+		memcpy(buffer, r->buf + r->pos, n);
+		r->pos += n;
+	}
+	if (r->total + n > r->lim.max_bytes) {
+		r->too_big = true;
+		return 0;
+	}
+	scan(r, buffer, n);
+	r->total += n;
+	*size_read = n;
+	return 1;
+}
+
+/* The 1-based line and byte column of byte offset 'off', if remembered. */
+static struct am_loc offset_loc(const struct am_yaml_reader *r, size_t off)
+{
+	struct am_loc l = { 1, (int)off + 1 };
+	size_t i, first = r->nstarts > RING ? r->nstarts - RING : 0;
+
+	for (i = r->nstarts; i > first; i--) {
+		const struct line_start *s = &r->starts[(i - 1) % RING];
+
+		if (s->off <= off) {
+			l.line = s->line;
+			l.col = (int)(off - s->off) + 1;
+			return l;
+		}
+	}
+	if (first) {	/* older than we remember: the best we know */
+		l.line = r->starts[first % RING].line;
+		l.col = 1;
+	}
+	return l;
+}
+
+static bool is_indent_tab(const struct am_yaml_reader *r, struct am_loc at)
+{
+	size_t i, first = r->ntabs > RING ? r->ntabs - RING : 0;
+
+	for (i = first; i < r->ntabs; i++)
+		if (r->tabs[i % RING].line == at.line &&
+		    r->tabs[i % RING].col <= at.col)
+			return true;
+	return false;
+}
+
+/* --- setup ----------------------------------------------------------- */
+
+static int reader_new(struct am_yaml_reader **out, const char *name,
+		      const struct am_yaml_limits *lim)
+{
+	static const struct am_yaml_limits defaults = AM_YAML_LIMITS_DEFAULT;
+	struct am_yaml_reader *r = xcalloc(1, sizeof(*r));
+
+	r->name = xstrdup(name);
+	r->lim = lim ? *lim : defaults;
+	r->line = 1;
+	r->col = 1;
+	r->state = AT_INDENT;
+	r->starts[0].off = 0;
+	r->starts[0].line = 1;
+	r->nstarts = 1;
+	am_buf_init(&r->comment);
+	am_buf_init(&r->path);
+	if (!yaml_parser_initialize(&r->parser)) {	/* libyaml: 1 is success */
+		am_yaml_reader_free(r);
+		return am_error_set(AM_ERROR, "cannot initialize the YAML parser");
+	}
+	r->parser_ok = true;
+	yaml_parser_set_input(&r->parser, read_handler, r);
+	*out = r;
+	return 0;
+}
+
+int am_yaml_reader_new(struct am_yaml_reader **out, const char *name,
+		       FILE *fp, const struct am_yaml_limits *lim)
+{
+	struct am_yaml_reader *r;
+	struct stat st;
+	int ret;
+
+	ret = reader_new(&r, name, lim);
+	if (ret < 0)
+		return ret;
+	if (!fstat(fileno(fp), &st) && S_ISREG(st.st_mode) &&
+	    (size_t)st.st_size > r->lim.max_bytes) {
+		ret = am_error_set(AM_ETOOBIG,
+				   "'%s' is larger than the %zu MiB limit",
+				   name, r->lim.max_bytes >> 20);
+		am_yaml_reader_free(r);
+		return ret;
+	}
+	r->fp = fp;
+	*out = r;
+	return 0;
+}
+
+int am_yaml_reader_new_buf(struct am_yaml_reader **out, const char *name,
+			   const char *buf, size_t len,
+			   const struct am_yaml_limits *lim)
+{
+	struct am_yaml_reader *r;
+	int ret;
+
+	ret = reader_new(&r, name, lim);
+	if (ret < 0)
+		return ret;
+	r->buf = buf;
+	r->len = len;
+	*out = r;
+	return 0;
+}
+
+/* --- building a document --------------------------------------------- */
+
+static void clear_anchors(struct am_yaml_reader *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nanchors; i++) {
+		free(r->anchors[i].name);
+		json_decref(r->anchors[i].value);
+	}
+	r->nanchors = 0;
+}
+
+static void clear_build(struct am_yaml_reader *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->depth; i++) {
+		json_decref(r->stack[i].node);	/* the frame's reference */
+		free(r->stack[i].key);
+		free(r->stack[i].anchor);
+	}
+	r->depth = 0;
+	clear_anchors(r);
+	json_decref(r->root);
+	r->root = NULL;
+	am_locmap_free(r->locs);
+	r->locs = NULL;
+	am_buf_reset(&r->path);
+	r->nodes = 0;
+}
+
+static void set_anchor(struct am_yaml_reader *r, const char *name,
+		       json_t *value, size_t nodes, struct am_loc at)
+{
+	struct anchor *a = NULL;
+	size_t i;
+
+	for (i = 0; i < r->nanchors; i++)
+		if (!strcmp(r->anchors[i].name, name))
+			a = &r->anchors[i];
+	if (a) {
+		json_decref(a->value);
+	} else {
+		AM_GROW(r->anchors, r->aanchors, r->nanchors + 1);
+		a = &r->anchors[r->nanchors++];
+		a->name = xstrdup(name);
+	}
+	a->value = json_incref(value);
+	a->nodes = nodes;
+	a->at = at;
+}
+
+static const struct anchor *find_anchor(const struct am_yaml_reader *r,
+					const char *name)
+{
+	size_t i;
+
+	for (i = r->nanchors; i > 0; i--)
+		if (!strcmp(r->anchors[i - 1].name, name))
+			return &r->anchors[i - 1];
+	return NULL;
+}
+
+/* Appends "/<segment>" to the path, escaped per RFC 6901. */
+static void path_push(struct am_buf *path, const char *seg)
+{
+	const char *p;
+
+	am_buf_addch(path, '/');
+	for (p = seg; *p; p++) {
+		if (*p == '~')
+			am_buf_adds(path, "~0");
+		else if (*p == '/')
+			am_buf_adds(path, "~1");
+		else
+			am_buf_addch(path, *p);
+	}
+}
+
+static void path_truncate(struct am_buf *path, size_t len)
+{
+	path->len = len;
+	if (path->alloc)
+		path->buf[len] = '\0';
+}
+
+static bool is_one_of(const char *s, const char *const *list)
+{
+	for (; *list; list++)
+		if (!strcmp(s, *list))
+			return true;
+	return false;
+}
+
+/* An integer as go-yaml v2 (and so Kubernetes) reads a plain scalar. */
+static bool parse_int(const char *s, json_int_t *out)
+{
+	char clean[72], *end;
+	const char *p;
+	size_t n = 0;
+	int base = 10;
+	long long v;
+	bool neg = false;
+
+	for (p = s; *p; p++) {
+		if (*p == '_')
+			continue;
+		if (n + 1 >= sizeof(clean))
+			return false;
+		clean[n++] = *p;
+	}
+	clean[n] = '\0';
+	p = clean;
+	if (*p == '+' || *p == '-')
+		neg = *p++ == '-';
+	if (!*p)
+		return false;
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+		base = 16;
+		p += 2;
+	} else if (p[0] == '0' && (p[1] == 'b' || p[1] == 'B')) {
+		base = 2;
+		p += 2;
+	} else if (p[0] == '0' && (p[1] == 'o' || p[1] == 'O')) {
+		base = 8;
+		p += 2;
+	} else if (p[0] == '0' && p[1]) {
+		base = 8;
+		p += 1;
+	}
+	if (!*p || *p == '+' || *p == '-')
+		return false;
+	errno = 0;
+	v = strtoll(p, &end, base);
+	if (*end || errno)
+		return false;
+	*out = neg ? -v : v;
+	return true;
+}
+
+static bool parse_float(const char *s, double *out)
+{
+	static const char *const inf[] = { ".inf", ".Inf", ".INF", "+.inf",
+					   "+.Inf", "+.INF", NULL };
+	static const char *const ninf[] = { "-.inf", "-.Inf", "-.INF", NULL };
+	static const char *const nan[] = { ".nan", ".NaN", ".NAN", NULL };
+	const char *p;
+	char *end;
+	bool digit = false;
+
+	if (is_one_of(s, inf) || is_one_of(s, ninf) || is_one_of(s, nan))
+		return false;	/* JSON has no such numbers: keep the text */
+	for (p = s; *p; p++) {
+		if (*p >= '0' && *p <= '9')
+			digit = true;
+		else if (!strchr("+-.eE", *p))
+			return false;
+	}
+	if (!digit)
+		return false;
+	errno = 0;
+	*out = strtod(s, &end);
+	return !*end && !errno && isfinite(*out);
+}
+
+/* A plain scalar resolved as Kubernetes' YAML 1.1 reader resolves it. */
+static json_t *resolve_plain(const char *s)
+{
+	static const char *const nulls[] = { "", "~", "null", "Null", "NULL", NULL };
+	static const char *const trues[] = { "y", "Y", "yes", "Yes", "YES",
+					     "true", "True", "TRUE", "on",
+					     "On", "ON", NULL };
+	static const char *const falses[] = { "n", "N", "no", "No", "NO",
+					      "false", "False", "FALSE", "off",
+					      "Off", "OFF", NULL };
+	json_int_t i;
+	double d;
+
+	if (is_one_of(s, nulls))
+		return json_null();
+	if (is_one_of(s, trues))
+		return json_true();
+	if (is_one_of(s, falses))
+		return json_false();
+	if (parse_int(s, &i))
+		return json_integer(i);
+	if (parse_float(s, &d))
+		return json_real(d);
+	return json_string(s);
+}
+
+static json_t *scalar_value(const yaml_event_t *ev)
+{
+	const char *s = (const char *)ev->data.scalar.value;
+	const char *tag = (const char *)ev->data.scalar.tag;
+
+	if (tag && !strcmp(tag, YAML_STR_TAG))
+		return json_stringn(s, ev->data.scalar.length);
+	if (!ev->data.scalar.plain_implicit || tag)
+		return json_stringn(s, ev->data.scalar.length);
+	if (strlen(s) != ev->data.scalar.length)	/* embedded NUL */
+		return json_stringn(s, ev->data.scalar.length);
+	return resolve_plain(s);
+}
+
+/* A mapping key as text: scalars as written, other scalar JSON as dumped. */
+static char *key_text(json_t *v)
+{
+	if (json_is_string(v))
+		return xstrndup(json_string_value(v), json_string_length(v));
+	if (json_is_null(v))
+		return xstrdup("null");
+	return json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+}
+
+static bool over_budget(struct am_yaml_reader *r, struct am_loc at)
+{
+	if (r->nodes <= r->lim.max_nodes)
+		return false;
+	add_problem(r, at,
+		    "document expands to more than %zu nodes (alias bomb?)",
+		    r->lim.max_nodes);
+	return true;
+}
+
+/* True when the next node of the current mapping is its key. */
+static bool expecting_key(const struct am_yaml_reader *r)
+{
+	return r->depth && r->stack[r->depth - 1].is_map &&
+	       !r->stack[r->depth - 1].key;
+}
+
+/* True inside the value of a duplicate key: nothing there is recorded. */
+static bool dropping(const struct am_yaml_reader *r)
+{
+	return r->depth && r->stack[r->depth - 1].dropped;
+}
+
+/*
+ * Attaches node 'v' (a new reference, stolen) at the current position
+ * and records its position. 'is_alias' marks nodes whose sub-nodes have
+ * no positions of their own. With 'keep_path' the node's own pointer is
+ * left in r->path (for a container's children). Returns false when the
+ * document must be abandoned; *dropped tells whether the node went to a
+ * duplicate key.
+ */
+static bool attach(struct am_yaml_reader *r, json_t *v, struct am_loc at,
+		   bool is_alias, bool keep_path, bool *dropped)
+{
+	struct frame *top;
+	size_t len = r->path.len;
+	bool drop = dropping(r);
+
+	*dropped = drop;
+	if (!r->depth) {
+		r->root = v;
+		r->root_at = at;
+		am_locmap_put(r->locs, "", 0, at, at, is_alias);
+		return true;
+	}
+	top = &r->stack[r->depth - 1];
+	if (top->is_map && !top->key) {
+		if (json_is_object(v) || json_is_array(v)) {
+			add_problem(r, at, "a mapping key must be a scalar");
+			json_decref(v);
+			return false;
+		}
+		top->key = key_text(v);
+		top->key_at = at;
+		top->drop_value = json_object_get(top->node, top->key) != NULL;
+		if (top->drop_value && !drop)
+			add_problem(r, at, "duplicate key '%s'", top->key);
+		json_decref(v);
+		return true;
+	}
+	if (top->is_map) {
+		path_push(&r->path, top->key);
+		drop = drop || top->drop_value;
+		*dropped = drop;
+		if (!drop)
+			am_locmap_put(r->locs, r->path.buf, r->path.len,
+				      top->key_at, at, is_alias);
+		if (top->drop_value)
+			json_decref(v);
+		else
+			json_object_set_new(top->node, top->key, v);
+		free(top->key);
+		top->key = NULL;
+	} else {
+		char idx[32];
+
+		snprintf(idx, sizeof(idx), "%zu", top->index++);
+		path_push(&r->path, idx);
+		if (!drop)
+			am_locmap_put(r->locs, r->path.buf, r->path.len, at, at,
+				      is_alias);
+		json_array_append_new(top->node, v);
+	}
+	if (!keep_path)
+		path_truncate(&r->path, len);
+	return true;
+}
+
+/* Opens a container: attaches it, then pushes a frame to fill it. */
+static bool open_container(struct am_yaml_reader *r, const yaml_event_t *ev,
+			   bool is_map)
+{
+	struct am_loc at = mark_loc(ev->start_mark);
+	const yaml_char_t *anchor = is_map ? ev->data.mapping_start.anchor
+					   : ev->data.sequence_start.anchor;
+	json_t *v;
+	struct frame *f;
+	bool dropped;
+
+	if (r->depth >= r->lim.max_depth) {
+		add_problem(r, at, "nesting deeper than %zu levels",
+			    r->lim.max_depth);
+		return false;
+	}
+	if (expecting_key(r)) {
+		add_problem(r, at, "a mapping key must be a scalar");
+		return false;
+	}
+	r->nodes++;
+	if (over_budget(r, at))
+		return false;
+	v = is_map ? json_object() : json_array();
+	/* one reference for the parent (stolen by attach), one for the frame */
+	if (!attach(r, json_incref(v), at, false, true, &dropped)) {
+		json_decref(v);
+		return false;
+	}
+	AM_GROW(r->stack, r->astack, r->depth + 1);
+	f = &r->stack[r->depth++];
+	memset(f, 0, sizeof(*f));
+	f->node = v;
+	f->is_map = is_map;
+	f->dropped = dropped;
+	f->path_len = r->path.len;
+	f->anchor = anchor ? xstrdup((const char *)anchor) : NULL;
+	f->at = at;
+	f->nodes_at_start = r->nodes;
+	return true;
+}
+
+static void close_container(struct am_yaml_reader *r)
+{
+	struct frame *f = &r->stack[--r->depth];
+	size_t parent_len = 0;
+
+	if (f->anchor)
+		set_anchor(r, f->anchor, f->node, r->nodes - f->nodes_at_start + 1,
+			   f->at);
+	free(f->anchor);
+	free(f->key);
+	json_decref(f->node);	/* the extra reference taken while open */
+	if (r->depth)
+		parent_len = r->stack[r->depth - 1].path_len;
+	path_truncate(&r->path, parent_len);
+}
+
+static bool on_scalar(struct am_yaml_reader *r, const yaml_event_t *ev)
+{
+	struct am_loc at = mark_loc(ev->start_mark);
+	json_t *v;
+	bool dropped;
+
+	/* keys are text as written: "on:" is the key "on", not true */
+	if (expecting_key(r))
+		v = json_stringn((const char *)ev->data.scalar.value,
+				 ev->data.scalar.length);
+	else
+		v = scalar_value(ev);
+	r->nodes++;
+	if (over_budget(r, at)) {
+		json_decref(v);
+		return false;
+	}
+	if (ev->data.scalar.anchor)
+		set_anchor(r, (const char *)ev->data.scalar.anchor, v, 1, at);
+	return attach(r, v, at, false, false, &dropped);
+}
+
+static bool on_alias(struct am_yaml_reader *r, const yaml_event_t *ev)
+{
+	struct am_loc at = mark_loc(ev->start_mark);
+	const char *name = (const char *)ev->data.alias.anchor;
+	const struct anchor *a = find_anchor(r, name);
+	bool dropped;
+
+	if (!a) {
+		add_problem(r, at, "unknown alias '*%s'", name);
+		return false;
+	}
+	r->nodes += a->nodes;
+	if (over_budget(r, at))
+		return false;
+	return attach(r, json_incref(a->value), at, true, false, &dropped);
+}
+
+/* Turns a libyaml failure into a problem (or an operational error). */
+static int parser_failure(struct am_yaml_reader *r)
+{
+	yaml_parser_t *p = &r->parser;
+	struct am_loc at;
+
+	r->done = true;
+	if (r->too_big)
+		return am_error_set(AM_ETOOBIG,
+				    "'%s' is larger than the %zu MiB limit",
+				    r->name, r->lim.max_bytes >> 20);
+	if (r->io_errno)
+		return am_error_set(AM_ERROR, "cannot read '%s': %s", r->name,
+				    strerror(r->io_errno));
+	if (p->error == YAML_READER_ERROR) {
+		at = offset_loc(r, p->problem_offset);
+		if (p->problem_value == 0 && p->problem && strstr(p->problem, "control"))
+			add_problem(r, at, "NUL byte in the file");
+		else if (p->problem && strstr(p->problem, "control"))
+			add_problem(r, at, "control character 0x%02x is not allowed in YAML",
+				    (unsigned)p->problem_value);
+		else
+			add_problem(r, at, "invalid UTF-8 (%s)",
+				    p->problem ? p->problem : "bad byte sequence");
+		return 0;
+	}
+	if (p->error == YAML_MEMORY_ERROR)
+		return am_error_set(AM_ERROR, "out of memory parsing '%s'", r->name);
+	at = mark_loc(p->problem_mark);
+	if (is_indent_tab(r, at)) {
+		add_problem(r, at, "tab character in indentation (YAML allows only spaces)");
+	} else if (p->context) {
+		add_problem(r, at, "%s (%s)", p->problem ? p->problem : "syntax error",
+			    p->context);
+	} else {
+		add_problem(r, at, "%s", p->problem ? p->problem : "syntax error");
+	}
+	return 0;
+}
+
+/* The Helm template path for a document whose root starts at 'line'. */
+static char *take_source(struct am_yaml_reader *r, int line)
+{
+	char *found = NULL;
+	size_t i, keep = 0;
+
+	for (i = 0; i < r->nsources; i++) {
+		struct source_comment *s = &r->sources[i];
+
+		if (s->line < line) {
+			if (s->line > r->prev_doc_end) {
+				free(found);
+				found = s->path;
+			} else {
+				free(s->path);
+			}
+		} else {
+			r->sources[keep++] = *s;
+		}
+	}
+	r->nsources = keep;
+	return found;
+}
+
+int am_yaml_reader_next(struct am_yaml_reader *r, struct am_yaml_doc *doc)
+{
+	yaml_event_t ev;
+	int ret = 0;
+
+	memset(doc, 0, sizeof(*doc));
+	if (r->done)
+		return 0;
+	for (;;) {
+		bool ok = true;
+
+		if (!yaml_parser_parse(&r->parser, &ev)) {
+			ret = parser_failure(r);
+			clear_build(r);
+			return ret;
+		}
+		switch (ev.type) {
+		case YAML_STREAM_END_EVENT:
+			r->done = true;
+			yaml_event_delete(&ev);
+			return 0;
+		case YAML_DOCUMENT_START_EVENT:
+			r->locs = am_locmap_new();
+			break;
+		case YAML_DOCUMENT_END_EVENT: {
+			int end_line = (int)ev.end_mark.line + 1;
+
+			yaml_event_delete(&ev);
+			clear_anchors(r);
+			if (!r->root || json_is_null(r->root)) {	/* empty document */
+				r->prev_doc_end = end_line;
+				clear_build(r);
+				continue;
+			}
+			doc->index = r->index++;
+			doc->root = r->root;
+			doc->locs = r->locs;
+			doc->start = r->root_at;
+			doc->source = take_source(r, r->root_at.line);
+			r->root = NULL;
+			r->locs = NULL;
+			r->prev_doc_end = end_line;
+			return 1;
+		}
+		case YAML_SCALAR_EVENT:
+			ok = on_scalar(r, &ev);
+			break;
+		case YAML_ALIAS_EVENT:
+			ok = on_alias(r, &ev);
+			break;
+		case YAML_SEQUENCE_START_EVENT:
+			ok = open_container(r, &ev, false);
+			break;
+		case YAML_MAPPING_START_EVENT:
+			ok = open_container(r, &ev, true);
+			break;
+		case YAML_SEQUENCE_END_EVENT:
+		case YAML_MAPPING_END_EVENT:
+			close_container(r);
+			break;
+		default:
+			break;
+		}
+		yaml_event_delete(&ev);
+		if (!ok) {	/* the problem is recorded; the stream ends */
+			r->done = true;
+			clear_build(r);
+			return 0;
+		}
+	}
+}
+
+const struct am_yaml_problem *am_yaml_reader_problems(
+	const struct am_yaml_reader *r, size_t *n)
+{
+	*n = r->nproblems;
+	return r->problems;
+}
+
+const struct am_comment *am_yaml_reader_comments(
+	const struct am_yaml_reader *r, size_t *n)
+{
+	*n = r->ncomments;
+	return r->comments;
+}
+
+void am_yaml_doc_release(struct am_yaml_doc *doc)
+{
+	json_decref(doc->root);
+	am_locmap_free(doc->locs);
+	free(doc->source);
+	memset(doc, 0, sizeof(*doc));
+}
+
+void am_yaml_reader_free(struct am_yaml_reader *r)
+{
+	size_t i;
+
+	if (!r)
+		return;
+	clear_build(r);
+	if (r->parser_ok)
+		yaml_parser_delete(&r->parser);
+	for (i = 0; i < r->nproblems; i++)
+		free(r->problems[i].message);
+	free(r->problems);
+	for (i = 0; i < r->ncomments; i++)
+		free(r->comments[i].text);
+	free(r->comments);
+	for (i = 0; i < r->nsources; i++)
+		free(r->sources[i].path);
+	free(r->sources);
+	free(r->stack);
+	free(r->anchors);
+	am_buf_release(&r->comment);
+	am_buf_release(&r->path);
+	free(r->name);
+	free(r);
+}
