@@ -149,6 +149,23 @@ check: deps
 	fi
 	@echo 'argomig: make check clean'
 
+# libFuzzer targets over the project's own sources (clang). Not part of
+# `make test`: `make fuzz FUZZ_SECONDS=300` for a longer run.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := yaml
+FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined
+FUZZ_CORE := $(CORE_SRC) $(GEN_DOC)
+fuzz: $(GEN_DOC)
+	@mkdir -p build/fuzz
+	@for t in $(FUZZ_TARGETS); do \
+		echo "  FUZZ    $$t ($(FUZZ_SECONDS)s)"; \
+		clang $(AM_CPPFLAGS) -std=c11 $(FUZZ_FLAGS) -o build/fuzz/fuzz_$$t \
+			tests/fuzz/fuzz_$$t.c $(FUZZ_CORE) $(LIBS_ARGOMIG) || exit 1; \
+		mkdir -p build/fuzz/corpus-$$t; \
+		build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+			build/fuzz/corpus-$$t tests/fuzz/corpus/$$t || exit 1; \
+	done
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 $(BUILD)/argomig $(DESTDIR)$(PREFIX)/bin/argomig
@@ -160,4 +177,4 @@ fmt:
 clean:
 	rm -rf build
 
-.PHONY: all deps demo test check install fmt clean $(TEST_TARGETS)
+.PHONY: all deps demo test check fuzz install fmt clean $(TEST_TARGETS)
