@@ -57,7 +57,8 @@ K8S_SRC :=
 
 # SQL migrations: parsing, Flyway, git base, rules.
 SQL_SRC := \
-	src/flyway.c
+	src/flyway.c \
+	src/gitbase.c
 
 # generate: spec, rendering, emission.
 GEN_SRC :=

@@ -1,0 +1,787 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * gitbase.c - `argomig lint --base REF`: what a pull request does to the
+ * migrations that are already merged. The only file that includes
+ * <git2.h>.
+ *
+ * It collects the versioned migrations under the lint inputs twice: as
+ * they are on disk (what the pull request will merge, uncommitted edits
+ * included) and as they are in the tree at REF. A file at both places
+ * whose Flyway checksum differs was edited (so a line-ending change is
+ * not an edit, exactly as for Flyway); a file only at REF was deleted,
+ * or renamed when a new file has its checksum; a new file whose version
+ * is not above the highest one at REF in its directory is out of order.
+ * New files that drop or rename a table or column are checked against
+ * the source files at REF that still name it (the code old pods run).
+ *
+ * It does not parse SQL itself (sqlfile.c does) and it reads nothing
+ * but the repository and the inputs.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <git2.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "err.h"
+#include "flyway.h"
+#include "gitbase.h"
+#include "lint.h"
+#include "util.h"
+
+#define MIGRATION_LIMIT (64 * 1024 * 1024)
+
+enum runner {
+	RUN_FLYWAY = 1,
+	RUN_GOMIGRATE,
+};
+
+/* One versioned migration file, at REF or on disk. */
+struct mig {
+	char *rel;		/* path in the repository */
+	char *display;		/* path as reported */
+	size_t dirlen;		/* rel[0, dirlen) is its directory */
+	enum runner runner;
+	char *version;		/* normalized */
+	char *data;		/* contents, NUL-terminated */
+	size_t len;
+	int32_t sum;		/* Flyway checksum of 'data' */
+	bool matched;		/* ref: still on disk; disk: at REF or renamed */
+};
+
+struct migs {
+	struct mig *items;
+	size_t nr, alloc;
+};
+
+/* One lint input: a file or directory inside the working tree. */
+struct scope {
+	const char *given;	/* as on the command line */
+	char *rel;		/* in the repository; "" for the top */
+};
+
+struct gitbase {
+	struct am_lint *lint;
+	const char *ref;
+	git_repository *repo;
+	git_tree *tree;		/* at REF */
+	char *workdir;		/* real path, ending in '/' */
+	struct scope *scopes;
+	size_t nscopes;
+	struct migs at_ref, on_disk;
+};
+
+static int git_fail(const char *what)
+{
+	const git_error *e = git_error_last();
+
+	return am_error_set(AM_EGIT, "%s: %s", what,
+			    e && e->message ? e->message : "libgit2 error");
+}
+
+/* "db" + "V1__a.sql" -> "db/V1__a.sql"; "." is left out. */
+static char *join_display(const char *given, const char *rest)
+{
+	size_t n = strlen(given);
+
+	while (n > 1 && given[n - 1] == '/')
+		n--;
+	if (!*rest)
+		return xstrndup(given, n);
+	if (n == 1 && given[0] == '.')
+		return xstrdup(rest);
+	if (n == 1 && given[0] == '/')
+		return xasprintf("/%s", rest);
+	return xasprintf("%.*s/%s", (int)n, given, rest);
+}
+
+static char *join_rel(const char *dir, const char *name)
+{
+	return *dir ? xasprintf("%s/%s", dir, name) : xstrdup(name);
+}
+
+/*
+ * Is 'name' a versioned migration? Flyway V<version>__<desc>.sql, or
+ * golang-migrate ^([0-9]+)_(.*)\.up\.sql$ (source/parse.go).
+ */
+static bool classify(const char *name, enum runner *runner, char **version)
+{
+	struct am_flyway_name fn;
+	size_t i = 0;
+
+	am_flyway_parse_name(&fn, name);
+	if (fn.kind == AM_FLYWAY_VERSIONED) {
+		*runner = RUN_FLYWAY;
+		*version = fn.version;
+		fn.version = NULL;
+		am_flyway_name_release(&fn);
+		return true;
+	}
+	am_flyway_name_release(&fn);
+	while (isdigit((unsigned char)name[i]))
+		i++;
+	if (!i || name[i] != '_' || !am_ends_with(name + i + 1, ".up.sql"))
+		return false;
+	*runner = RUN_GOMIGRATE;
+	*version = xstrndup(name, i);
+	return true;
+}
+
+static void migs_add(struct migs *m, char *rel, char *display,
+		     enum runner runner, char *version, char *data, size_t len)
+{
+	struct mig *x;
+	const char *slash = strrchr(rel, '/');
+
+	AM_GROW(m->items, m->alloc, m->nr + 1);
+	x = &m->items[m->nr++];
+	memset(x, 0, sizeof(*x));
+	x->rel = rel;
+	x->display = display;
+	x->dirlen = slash ? (size_t)(slash - rel) : 0;
+	x->runner = runner;
+	x->version = version;
+	x->data = data;
+	x->len = len;
+	x->sum = am_flyway_checksum(data, len);
+}
+
+static void migs_release(struct migs *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->nr; i++) {
+		free(m->items[i].rel);
+		free(m->items[i].display);
+		free(m->items[i].version);
+		free(m->items[i].data);
+	}
+	free(m->items);
+	memset(m, 0, sizeof(*m));
+}
+
+static int mig_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct mig *)a)->rel,
+		      ((const struct mig *)b)->rel);
+}
+
+/* Sorts by path and drops duplicates (overlapping inputs). */
+static void migs_sort(struct migs *m)
+{
+	size_t i, j = 0;
+
+	qsort(m->items, m->nr, sizeof(*m->items), mig_cmp);
+	for (i = 0; i < m->nr; i++) {
+		if (j && !strcmp(m->items[j - 1].rel, m->items[i].rel)) {
+			free(m->items[i].rel);
+			free(m->items[i].display);
+			free(m->items[i].version);
+			free(m->items[i].data);
+			continue;
+		}
+		m->items[j++] = m->items[i];
+	}
+	m->nr = j;
+}
+
+static struct mig *migs_find(struct migs *m, const char *rel)
+{
+	struct mig key = { 0 };
+
+	key.rel = (char *)rel;
+	return bsearch(&key, m->items, m->nr, sizeof(*m->items), mig_cmp);
+}
+
+/* --- the working tree ---------------------------------------------------- */
+
+static int disk_file(struct gitbase *gb, const char *abs, char *rel,
+		     char *display, const char *name)
+{
+	enum runner runner;
+	char *version, *data = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (!classify(name, &runner, &version)) {
+		free(rel);
+		free(display);
+		return 0;
+	}
+	rc = am_read_file(&data, &len, abs, MIGRATION_LIMIT);
+	if (rc < 0) {
+		free(version);
+		free(rel);
+		free(display);
+		return rc;
+	}
+	migs_add(&gb->on_disk, rel, display, runner, version, data, len);
+	return 0;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int disk_walk(struct gitbase *gb, const char *abs, const char *rel,
+		     const char *display)
+{
+	DIR *d = opendir(abs);
+	struct dirent *de;
+	char **names = NULL;
+	size_t nr = 0, alloc = 0, i;
+	int rc = 0;
+
+	if (!d)
+		return am_error_set(AM_ENOTFOUND, "cannot open '%s': %s",
+				    display, strerror(errno));
+	while ((de = readdir(d))) {
+		/* ".", "..", ".git" and other hidden entries */
+		if (de->d_name[0] == '.')
+			continue;
+		AM_GROW(names, alloc, nr + 1);
+		names[nr++] = xstrdup(de->d_name);
+	}
+	closedir(d);
+	qsort(names, nr, sizeof(*names), name_cmp);
+	for (i = 0; i < nr && rc == 0; i++) {
+		char *cabs = xasprintf("%s/%s", abs, names[i]);
+		char *crel = join_rel(rel, names[i]);
+		char *cdisp = join_display(display, names[i]);
+		struct stat st;
+
+		if (lstat(cabs, &st) == 0 && S_ISDIR(st.st_mode)) {
+			rc = disk_walk(gb, cabs, crel, cdisp);
+			free(crel);
+			free(cdisp);
+		} else if (lstat(cabs, &st) == 0 && S_ISREG(st.st_mode)) {
+			rc = disk_file(gb, cabs, crel, cdisp, names[i]);
+		} else {
+			free(crel);
+			free(cdisp);
+		}
+		free(cabs);
+	}
+	for (i = 0; i < nr; i++)
+		free(names[i]);
+	free(names);
+	return rc;
+}
+
+/* --- the tree at REF ------------------------------------------------------ */
+
+static int blob_read(struct gitbase *gb, const git_oid *id, char **out,
+		     size_t *outlen)
+{
+	git_blob *blob = NULL;
+	git_object_size_t size;
+	char *data;
+
+	if (git_blob_lookup(&blob, gb->repo, id) < 0)
+		return git_fail("cannot read a file at the base ref");
+	size = git_blob_rawsize(blob);
+	if (size > MIGRATION_LIMIT) {
+		git_blob_free(blob);
+		return am_error_set(AM_ETOOBIG, "a file at '%s' is larger "
+				    "than %d bytes", gb->ref, MIGRATION_LIMIT);
+	}
+	data = xmalloc((size_t)size + 1);
+	memcpy(data, git_blob_rawcontent(blob), (size_t)size);
+	data[size] = '\0';
+	git_blob_free(blob);
+	*out = data;
+	*outlen = (size_t)size;
+	return 0;
+}
+
+static bool entry_is_file(const git_tree_entry *e)
+{
+	git_filemode_t mode = git_tree_entry_filemode(e);
+
+	return mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE;
+}
+
+static int ref_file(struct gitbase *gb, const git_tree_entry *e,
+		    const char *rel, const char *display)
+{
+	enum runner runner;
+	char *version, *data = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (!entry_is_file(e) ||
+	    !classify(git_tree_entry_name(e), &runner, &version))
+		return 0;
+	rc = blob_read(gb, git_tree_entry_id(e), &data, &len);
+	if (rc < 0) {
+		free(version);
+		return rc;
+	}
+	migs_add(&gb->at_ref, xstrdup(rel), xstrdup(display), runner, version,
+		 data, len);
+	return 0;
+}
+
+struct ref_walk {
+	struct gitbase *gb;
+	const struct scope *scope;
+	int rc;
+};
+
+static int ref_walk_cb(const char *root, const git_tree_entry *e, void *p)
+{
+	struct ref_walk *w = p;
+	char *sub, *rel, *display;
+
+	if (git_tree_entry_type(e) != GIT_OBJECT_BLOB)
+		return 0;
+	sub = xasprintf("%s%s", root, git_tree_entry_name(e));
+	rel = join_rel(w->scope->rel, sub);
+	display = join_display(w->scope->given, sub);
+	w->rc = ref_file(w->gb, e, rel, display);
+	free(sub);
+	free(rel);
+	free(display);
+	return w->rc < 0 ? -1 : 0;
+}
+
+static int ref_collect(struct gitbase *gb, const struct scope *s)
+{
+	git_tree_entry *e = NULL;
+	git_tree *sub = NULL;
+	struct ref_walk w = { gb, s, 0 };
+	int rc = 0;
+
+	if (!*s->rel) {
+		if (git_tree_walk(gb->tree, GIT_TREEWALK_PRE, ref_walk_cb, &w) <
+		    0)
+			rc = w.rc < 0 ? w.rc : git_fail("cannot walk the base tree");
+		return rc;
+	}
+	if (git_tree_entry_bypath(&e, gb->tree, s->rel) < 0)
+		return 0;	/* not at REF: everything under it is new */
+	if (git_tree_entry_type(e) == GIT_OBJECT_TREE) {
+		if (git_tree_lookup(&sub, gb->repo, git_tree_entry_id(e)) < 0)
+			rc = git_fail("cannot read the base tree");
+		else if (git_tree_walk(sub, GIT_TREEWALK_PRE, ref_walk_cb, &w) <
+			 0)
+			rc = w.rc < 0 ? w.rc
+				      : git_fail("cannot walk the base tree");
+	} else if (git_tree_entry_type(e) == GIT_OBJECT_BLOB) {
+		rc = ref_file(gb, e, s->rel, s->given);
+	}
+	git_tree_free(sub);
+	git_tree_entry_free(e);
+	return rc;
+}
+
+/*
+ * The highest version of 'runner' among the versioned migrations directly
+ * in directory 'dir' at REF. *max_name is set to its file name (owned),
+ * or NULL when the directory holds none.
+ */
+static int ref_dir_max(struct gitbase *gb, const char *dir, enum runner runner,
+		       char **max_version, char **max_name)
+{
+	git_tree_entry *e = NULL;
+	git_tree *t = gb->tree, *sub = NULL;
+	size_t i, n;
+
+	*max_version = *max_name = NULL;
+	if (*dir) {
+		if (git_tree_entry_bypath(&e, gb->tree, dir) < 0 ||
+		    git_tree_entry_type(e) != GIT_OBJECT_TREE) {
+			git_tree_entry_free(e);
+			return 0;
+		}
+		if (git_tree_lookup(&sub, gb->repo, git_tree_entry_id(e)) < 0) {
+			git_tree_entry_free(e);
+			return git_fail("cannot read the base tree");
+		}
+		git_tree_entry_free(e);
+		t = sub;
+	}
+	n = git_tree_entrycount(t);
+	for (i = 0; i < n; i++) {
+		const git_tree_entry *c = git_tree_entry_byindex(t, i);
+		enum runner r;
+		char *v;
+
+		if (!entry_is_file(c) ||
+		    !classify(git_tree_entry_name(c), &r, &v))
+			continue;
+		if (r == runner && (!*max_version ||
+				    am_flyway_version_cmp(v, *max_version) > 0)) {
+			free(*max_version);
+			free(*max_name);
+			*max_version = v;
+			*max_name = xstrdup(git_tree_entry_name(c));
+		} else {
+			free(v);
+		}
+	}
+	git_tree_free(sub);
+	return 0;
+}
+
+/* --- opening the repository and REF -------------------------------------- */
+
+static int open_repo(struct gitbase *gb, char *const *paths, size_t n)
+{
+	char *start = NULL, *real = NULL;
+	const char *wd;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < n && !start; i++)
+		if (strcmp(paths[i], "-"))
+			start = realpath(paths[i], NULL);
+	if (!start)
+		return am_error_set(AM_EUSAGE, "--base needs a file or "
+				    "directory input inside a git repository");
+	if (git_repository_open_ext(&gb->repo, start, 0, NULL) < 0) {
+		rc = am_error_set(AM_EGIT, "--base: '%s' is not inside a git "
+				  "repository", paths[i - 1]);
+		goto out;
+	}
+	wd = git_repository_workdir(gb->repo);
+	if (!wd) {
+		rc = am_error_set(AM_EGIT, "--base: the repository at '%s' is "
+				  "bare (no working tree to compare)",
+				  git_repository_path(gb->repo));
+		goto out;
+	}
+	real = realpath(wd, NULL);
+	if (!real) {
+		rc = am_error_set(AM_EGIT, "--base: cannot resolve '%s': %s",
+				  wd, strerror(errno));
+		goto out;
+	}
+	gb->workdir = strcmp(real, "/") ? xasprintf("%s/", real)
+					 : xstrdup("/");
+out:
+	free(real);
+	free(start);
+	return rc;
+}
+
+static int resolve_ref(struct gitbase *gb)
+{
+	git_object *obj = NULL, *tree = NULL;
+	const git_error *e;
+	const char *why;
+	int rc;
+
+	rc = git_revparse_single(&obj, gb->repo, gb->ref);
+	if (rc == 0)
+		rc = git_object_peel(&tree, obj, GIT_OBJECT_TREE);
+	if (rc == 0) {
+		gb->tree = (git_tree *)tree;
+		git_object_free(obj);
+		return 0;
+	}
+	if (git_repository_is_shallow(gb->repo) == 1) {
+		rc = am_error_set(AM_EGIT, "--base: cannot resolve '%s' in "
+				  "this shallow clone; fetch the full history "
+				  "('git fetch --unshallow', or 'fetch-depth: "
+				  "0' in actions/checkout)",
+				  gb->ref);
+	} else {
+		e = git_error_last();
+		why = e && e->message && *e->message ? e->message
+		      : rc == GIT_EAMBIGUOUS	      ? "ambiguous"
+		      : rc == GIT_EINVALIDSPEC	      ? "invalid revision"
+						      : "not found";
+		rc = am_error_set(AM_EGIT, "--base: cannot resolve '%s': %s",
+				  gb->ref, why);
+	}
+	git_object_free(obj);
+	return rc;
+}
+
+static int make_scopes(struct gitbase *gb, char *const *paths, size_t n)
+{
+	size_t i, wl = strlen(gb->workdir);
+
+	gb->scopes = xcalloc(n, sizeof(*gb->scopes));
+	for (i = 0; i < n; i++) {
+		char *real;
+		struct scope *s;
+
+		if (!strcmp(paths[i], "-"))
+			continue;
+		real = realpath(paths[i], NULL);
+		if (!real)
+			return am_error_set(AM_ENOTFOUND, "cannot open '%s': %s",
+					    paths[i], strerror(errno));
+		s = &gb->scopes[gb->nscopes++];
+		s->given = paths[i];
+		if (!strcmp(real, gb->workdir) ||
+		    (strlen(real) + 1 == wl && !strncmp(real, gb->workdir,
+							wl - 1))) {
+			s->rel = xstrdup("");
+		} else if (!strncmp(real, gb->workdir, wl)) {
+			s->rel = xstrdup(real + wl);
+		} else {
+			free(real);
+			return am_error_set(AM_EUSAGE, "--base: '%s' is not in "
+					    "the repository at '%s'",
+					    paths[i], gb->workdir);
+		}
+		free(real);
+	}
+	return 0;
+}
+
+static int collect(struct gitbase *gb)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < gb->nscopes && rc == 0; i++) {
+		const struct scope *s = &gb->scopes[i];
+		char *abs = xasprintf("%s%s", gb->workdir, s->rel);
+		struct stat st;
+
+		if (stat(abs, &st) < 0) {
+			rc = am_error_set(AM_ENOTFOUND, "cannot open '%s': %s",
+					  s->given, strerror(errno));
+		} else if (S_ISDIR(st.st_mode)) {
+			rc = disk_walk(gb, abs, s->rel, s->given);
+		} else {
+			const char *slash = strrchr(s->rel, '/');
+
+			rc = disk_file(gb, abs, xstrdup(s->rel),
+				       xstrdup(s->given),
+				       slash ? slash + 1 : s->rel);
+		}
+		free(abs);
+		if (rc == 0)
+			rc = ref_collect(gb, s);
+	}
+	migs_sort(&gb->at_ref);
+	migs_sort(&gb->on_disk);
+	return rc;
+}
+
+/* --- the rules -------------------------------------------------------------- */
+
+static void report(struct gitbase *gb, const char *id, const char *file,
+		   int line, int col, const char *hint, const char *fmt, ...)
+	__attribute__((format(printf, 7, 8)));
+
+static void report(struct gitbase *gb, const char *id, const char *file,
+		   int line, int col, const char *hint, const char *fmt, ...)
+{
+	const struct am_rule *rule = am_rule_find(id);
+	struct am_where at = { file, line, col, NULL, NULL, NULL };
+	va_list ap;
+	char *msg;
+
+	if (!rule)
+		AM_BUG("rule '%s' is not registered", id);
+	va_start(ap, fmt);
+	msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	am_lint_report(gb->lint, rule, rule->severity, &at, hint, "%s", msg);
+	free(msg);
+}
+
+static bool is_eol(char c)
+{
+	return c == '\n' || c == '\r';
+}
+
+/*
+ * Where the file on disk first differs from its version at REF, as the
+ * checksum sees them (line terminators and the first line's BOM left
+ * out). Past the end of a shortened file: just after its last character.
+ */
+static void first_difference(const struct mig *now, const struct mig *was,
+			     int *line, int *col)
+{
+	const char *a = now->data, *b = was->data;
+	size_t i = 0, j = 0, alen = now->len, blen = was->len;
+	int ln = 1, c = 1, last_ln = 1, last_c = 0;
+
+	if (alen >= 3 && !memcmp(a, "\xef\xbb\xbf", 3))
+		i = 3;
+	if (blen >= 3 && !memcmp(b, "\xef\xbb\xbf", 3))
+		j = 3;
+	for (;;) {
+		while (i < alen && is_eol(a[i])) {
+			if (a[i] == '\n' || i + 1 >= alen || a[i + 1] != '\n') {
+				ln++;
+				c = 1;
+			}
+			i++;
+		}
+		while (j < blen && is_eol(b[j]))
+			j++;
+		if (i >= alen || j >= blen || a[i] != b[j])
+			break;
+		last_ln = ln;
+		last_c = c;
+		i++;
+		j++;
+		c++;
+	}
+	if (i < alen) {
+		*line = ln;
+		*col = c;
+	} else {
+		*line = last_ln;
+		*col = last_c + 1;
+	}
+}
+
+static const char *runner_name(enum runner r)
+{
+	return r == RUN_FLYWAY ? "flyway" : "golang-migrate";
+}
+
+static void check_edited(struct gitbase *gb, struct mig *now, struct mig *was)
+{
+	int line, col;
+
+	if (now->sum == was->sum)
+		return;
+	first_difference(now, was, &line, &col);
+	if (now->runner == RUN_FLYWAY)
+		report(gb, "migration-edited", now->display, line, col,
+		       "restore the file as it is at the base ref and make the "
+		       "change in a new migration: Flyway refuses to migrate a "
+		       "database whose history holds the old checksum",
+		       "migration '%s' was changed after it was merged "
+		       "(flyway checksum %d at '%s', %d now)",
+		       now->display, was->sum, gb->ref, now->sum);
+	else
+		report(gb, "migration-edited", now->display, line, col,
+		       "restore the file as it is at the base ref and make the "
+		       "change in a new migration: golang-migrate never runs "
+		       "an applied migration again, so databases that ran it "
+		       "keep the old version",
+		       "migration '%s' was changed after it was merged (its "
+		       "text differs from '%s')",
+		       now->display, gb->ref);
+}
+
+static void check_deleted(struct gitbase *gb, struct mig *was)
+{
+	size_t i;
+
+	for (i = 0; i < gb->on_disk.nr; i++) {
+		struct mig *d = &gb->on_disk.items[i];
+
+		if (d->matched || d->runner != was->runner || d->sum != was->sum)
+			continue;
+		d->matched = true;
+		report(gb, "migration-deleted", d->display, 1, 1,
+		       "rename it back: the migration history records the "
+		       "version and script name of every applied migration",
+		       "migration '%s' at '%s' was renamed to '%s'",
+		       was->display, gb->ref, d->display);
+		return;
+	}
+	report(gb, "migration-deleted", was->display, 1, 1,
+	       "restore the file: databases that applied it still list it "
+	       "(flyway validate fails on an applied migration that is not "
+	       "resolved locally); to undo what it did, add a new migration",
+	       "%s migration '%s' at '%s' was deleted", runner_name(was->runner),
+	       was->display, gb->ref);
+}
+
+static int check_out_of_order(struct gitbase *gb, struct mig *d)
+{
+	char *dir = xstrndup(d->rel, d->dirlen);
+	char *max = NULL, *max_name = NULL, *hint;
+	int rc;
+
+	rc = ref_dir_max(gb, dir, d->runner, &max, &max_name);
+	if (rc == 0 && max && am_flyway_version_cmp(d->version, max) <= 0) {
+		hint = xasprintf("give it a version above %s: databases already "
+				 "at %s skip it (flyway fails validation unless "
+				 "outOfOrder=true; golang-migrate never runs it)",
+				 max, max);
+		report(gb, "migration-out-of-order", d->display, 1, 1, hint,
+		       "new migration '%s' has version %s, not above the "
+		       "highest version %s at '%s' ('%s')",
+		       d->display, d->version, max, gb->ref, max_name);
+		free(hint);
+	}
+	free(max);
+	free(max_name);
+	free(dir);
+	return rc;
+}
+
+static int compare(struct gitbase *gb)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < gb->on_disk.nr; i++) {
+		struct mig *d = &gb->on_disk.items[i];
+		struct mig *r = migs_find(&gb->at_ref, d->rel);
+
+		if (!r)
+			continue;
+		d->matched = r->matched = true;
+		check_edited(gb, d, r);
+	}
+	for (i = 0; i < gb->at_ref.nr; i++)
+		if (!gb->at_ref.items[i].matched)
+			check_deleted(gb, &gb->at_ref.items[i]);
+	for (i = 0; i < gb->on_disk.nr && rc == 0; i++)
+		if (!gb->on_disk.items[i].matched)
+			rc = check_out_of_order(gb, &gb->on_disk.items[i]);
+	return rc;
+}
+
+int am_gitbase_lint(struct am_lint *lint, char *const *paths, size_t n)
+{
+	struct gitbase gb;
+	const struct am_comment *comments = lint->comments;
+	size_t ncomments = lint->ncomments, i;
+	int rc;
+
+	memset(&gb, 0, sizeof(gb));
+	gb.lint = lint;
+	gb.ref = lint->base_ref;
+	if (!gb.ref)
+		AM_BUG("am_gitbase_lint without a base ref");
+	if (git_libgit2_init() < 0)
+		return am_error_set(AM_EGIT, "cannot initialize libgit2");
+	/* Findings here are not about the last file the driver linted. */
+	lint->comments = NULL;
+	lint->ncomments = 0;
+
+	rc = open_repo(&gb, paths, n);
+	if (rc == 0)
+		rc = resolve_ref(&gb);
+	if (rc == 0)
+		rc = make_scopes(&gb, paths, n);
+	if (rc == 0)
+		rc = collect(&gb);
+	if (rc == 0)
+		rc = compare(&gb);
+
+	lint->comments = comments;
+	lint->ncomments = ncomments;
+	migs_release(&gb.at_ref);
+	migs_release(&gb.on_disk);
+	for (i = 0; i < gb.nscopes; i++)
+		free(gb.scopes[i].rel);
+	free(gb.scopes);
+	free(gb.workdir);
+	git_tree_free(gb.tree);
+	git_repository_free(gb.repo);
+	git_libgit2_shutdown();
+	return rc;
+}
