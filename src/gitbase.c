@@ -176,6 +176,8 @@ static void migs_sort(struct migs *m)
 {
 	size_t i, j = 0;
 
+	if (!m->nr)
+		return;
 	qsort(m->items, m->nr, sizeof(*m->items), mig_cmp);
 	for (i = 0; i < m->nr; i++) {
 		if (j && !strcmp(m->items[j - 1].rel, m->items[i].rel)) {
@@ -195,6 +197,8 @@ static struct mig *migs_find(struct migs *m, const char *rel)
 	struct mig key = { 0 };
 
 	key.rel = (char *)rel;
+	if (!m->nr)
+		return NULL;
 	return bsearch(&key, m->items, m->nr, sizeof(*m->items), mig_cmp);
 }
 
@@ -249,7 +253,8 @@ static int disk_walk(struct gitbase *gb, const char *abs, const char *rel,
 		names[nr++] = xstrdup(de->d_name);
 	}
 	closedir(d);
-	qsort(names, nr, sizeof(*names), name_cmp);
+	if (nr)
+		qsort(names, nr, sizeof(*names), name_cmp);
 	for (i = 0; i < nr && rc == 0; i++) {
 		char *cabs = xasprintf("%s/%s", abs, names[i]);
 		char *crel = join_rel(rel, names[i]);
