@@ -37,8 +37,8 @@ AM_CPPFLAGS = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Isrc -I$(BUILD)/gen \
 	    $(shell $(PKG_CONFIG) --cflags yaml-0.1 jansson libgit2 libpq 2>/dev/null)
 AM_LDFLAGS = $(SAN) $(LDFLAGS)
 
-LIBS_ARGOMIG   = $(shell $(PKG_CONFIG) --libs yaml-0.1 jansson libgit2 zlib 2>/dev/null) -lpg_query
-LIBS_PREFLIGHT = $(shell $(PKG_CONFIG) --libs libpq jansson zlib 2>/dev/null) -lpg_query
+LIBS_ARGOMIG   = $(shell $(PKG_CONFIG) --libs yaml-0.1 jansson libgit2 zlib 2>/dev/null) -lpg_query -lyajl
+LIBS_PREFLIGHT = $(shell $(PKG_CONFIG) --libs libpq jansson zlib 2>/dev/null) -lpg_query -lyajl
 LIBS_TEST      = $(shell $(PKG_CONFIG) --libs criterion 2>/dev/null)
 
 # --- sources ---------------------------------------------------------------
@@ -58,7 +58,9 @@ K8S_SRC :=
 # SQL migrations: parsing, Flyway, git base, rules.
 SQL_SRC := \
 	src/flyway.c \
-	src/gitbase.c
+	src/gitbase.c \
+	src/sqlfile.c \
+	src/sqlops.c
 
 # generate: spec, rendering, emission.
 GEN_SRC :=

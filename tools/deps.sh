@@ -3,7 +3,7 @@
 # As root it runs apt-get; otherwise it prints the exact command and fails.
 set -eu
 PKGS="libyaml-dev libjansson-dev libgit2-dev libpq-dev libpg-query-dev \
-libcriterion-dev zlib1g-dev pkg-config postgresql clang libclang-rt-14-dev \
+libcriterion-dev libprotobuf-c-dev libyajl-dev zlib1g-dev pkg-config postgresql clang libclang-rt-14-dev \
 git ca-certificates"
 missing=
 for p in $PKGS; do
