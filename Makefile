@@ -59,6 +59,7 @@ K8S_SRC :=
 SQL_SRC := \
 	src/flyway.c \
 	src/gitbase.c \
+	src/migfile.c \
 	src/sqlfile.c \
 	src/sqlops.c
 

@@ -32,48 +32,24 @@
 #include "flyway.h"
 #include "gitbase.h"
 #include "lint.h"
+#include "migfile.h"
 #include "util.h"
-
-#define MIGRATION_LIMIT (64 * 1024 * 1024)
-
-enum runner {
-	RUN_FLYWAY = 1,
-	RUN_GOMIGRATE,
-};
-
-/* One versioned migration file, at REF or on disk. */
-struct mig {
-	char *rel;		/* path in the repository */
-	char *display;		/* path as reported */
-	size_t dirlen;		/* rel[0, dirlen) is its directory */
-	enum runner runner;
-	char *version;		/* normalized */
-	char *data;		/* contents, NUL-terminated */
-	size_t len;
-	int32_t sum;		/* Flyway checksum of 'data' */
-	bool matched;		/* ref: still on disk; disk: at REF or renamed */
-};
-
-struct migs {
-	struct mig *items;
-	size_t nr, alloc;
-};
 
 /* One lint input: a file or directory inside the working tree. */
 struct scope {
-	const char *given;	/* as on the command line */
-	char *rel;		/* in the repository; "" for the top */
+	const char *given; /* as on the command line */
+	char *rel;	   /* in the repository; "" for the top */
 };
 
 struct gitbase {
 	struct am_lint *lint;
 	const char *ref;
 	git_repository *repo;
-	git_tree *tree;		/* at REF */
-	char *workdir;		/* real path, ending in '/' */
+	git_tree *tree; /* at REF */
+	char *workdir;	/* real path, ending in '/' */
 	struct scope *scopes;
 	size_t nscopes;
-	struct migs at_ref, on_disk;
+	struct am_migs at_ref, on_disk;
 };
 
 static int git_fail(const char *what)
@@ -105,126 +81,29 @@ static char *join_rel(const char *dir, const char *name)
 	return *dir ? xasprintf("%s/%s", dir, name) : xstrdup(name);
 }
 
-/*
- * Is 'name' a versioned migration? Flyway V<version>__<desc>.sql, or
- * golang-migrate ^([0-9]+)_(.*)\.up\.sql$ (source/parse.go).
- */
-static bool classify(const char *name, enum runner *runner, char **version)
-{
-	struct am_flyway_name fn;
-	size_t i = 0;
-
-	am_flyway_parse_name(&fn, name);
-	if (fn.kind == AM_FLYWAY_VERSIONED) {
-		*runner = RUN_FLYWAY;
-		*version = fn.version;
-		fn.version = NULL;
-		am_flyway_name_release(&fn);
-		return true;
-	}
-	am_flyway_name_release(&fn);
-	while (isdigit((unsigned char)name[i]))
-		i++;
-	if (!i || name[i] != '_' || !am_ends_with(name + i + 1, ".up.sql"))
-		return false;
-	*runner = RUN_GOMIGRATE;
-	*version = xstrndup(name, i);
-	return true;
-}
-
-static void migs_add(struct migs *m, char *rel, char *display,
-		     enum runner runner, char *version, char *data, size_t len)
-{
-	struct mig *x;
-	const char *slash = strrchr(rel, '/');
-
-	AM_GROW(m->items, m->alloc, m->nr + 1);
-	x = &m->items[m->nr++];
-	memset(x, 0, sizeof(*x));
-	x->rel = rel;
-	x->display = display;
-	x->dirlen = slash ? (size_t)(slash - rel) : 0;
-	x->runner = runner;
-	x->version = version;
-	x->data = data;
-	x->len = len;
-	x->sum = am_flyway_checksum(data, len);
-}
-
-static void migs_release(struct migs *m)
-{
-	size_t i;
-
-	for (i = 0; i < m->nr; i++) {
-		free(m->items[i].rel);
-		free(m->items[i].display);
-		free(m->items[i].version);
-		free(m->items[i].data);
-	}
-	free(m->items);
-	memset(m, 0, sizeof(*m));
-}
-
-static int mig_cmp(const void *a, const void *b)
-{
-	return strcmp(((const struct mig *)a)->rel,
-		      ((const struct mig *)b)->rel);
-}
-
-/* Sorts by path and drops duplicates (overlapping inputs). */
-static void migs_sort(struct migs *m)
-{
-	size_t i, j = 0;
-
-	if (!m->nr)
-		return;
-	qsort(m->items, m->nr, sizeof(*m->items), mig_cmp);
-	for (i = 0; i < m->nr; i++) {
-		if (j && !strcmp(m->items[j - 1].rel, m->items[i].rel)) {
-			free(m->items[i].rel);
-			free(m->items[i].display);
-			free(m->items[i].version);
-			free(m->items[i].data);
-			continue;
-		}
-		m->items[j++] = m->items[i];
-	}
-	m->nr = j;
-}
-
-static struct mig *migs_find(struct migs *m, const char *rel)
-{
-	struct mig key = { 0 };
-
-	key.rel = (char *)rel;
-	if (!m->nr)
-		return NULL;
-	return bsearch(&key, m->items, m->nr, sizeof(*m->items), mig_cmp);
-}
-
 /* --- the working tree ---------------------------------------------------- */
 
 static int disk_file(struct gitbase *gb, const char *abs, char *rel,
 		     char *display, const char *name)
 {
-	enum runner runner;
+	enum am_mig_runner runner;
 	char *version, *data = NULL;
 	size_t len = 0;
 	int rc;
 
-	if (!classify(name, &runner, &version)) {
+	if (!am_mig_classify(name, &runner, &version)) {
 		free(rel);
 		free(display);
 		return 0;
 	}
-	rc = am_read_file(&data, &len, abs, MIGRATION_LIMIT);
+	rc = am_read_file(&data, &len, abs, AM_MIGFILE_LIMIT);
 	if (rc < 0) {
 		free(version);
 		free(rel);
 		free(display);
 		return rc;
 	}
-	migs_add(&gb->on_disk, rel, display, runner, version, data, len);
+	am_migs_add(&gb->on_disk, rel, display, runner, version, data, len);
 	return 0;
 }
 
@@ -291,10 +170,12 @@ static int blob_read(struct gitbase *gb, const git_oid *id, char **out,
 	if (git_blob_lookup(&blob, gb->repo, id) < 0)
 		return git_fail("cannot read a file at the base ref");
 	size = git_blob_rawsize(blob);
-	if (size > MIGRATION_LIMIT) {
+	if (size > AM_MIGFILE_LIMIT) {
 		git_blob_free(blob);
-		return am_error_set(AM_ETOOBIG, "a file at '%s' is larger "
-				    "than %d bytes", gb->ref, MIGRATION_LIMIT);
+		return am_error_set(AM_ETOOBIG,
+				    "a file at '%s' is larger "
+				    "than %d bytes",
+				    gb->ref, AM_MIGFILE_LIMIT);
 	}
 	data = xmalloc((size_t)size + 1);
 	memcpy(data, git_blob_rawcontent(blob), (size_t)size);
@@ -309,27 +190,28 @@ static bool entry_is_file(const git_tree_entry *e)
 {
 	git_filemode_t mode = git_tree_entry_filemode(e);
 
-	return mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE;
+	return mode == GIT_FILEMODE_BLOB ||
+	       mode == GIT_FILEMODE_BLOB_EXECUTABLE;
 }
 
 static int ref_file(struct gitbase *gb, const git_tree_entry *e,
 		    const char *rel, const char *display)
 {
-	enum runner runner;
+	enum am_mig_runner runner;
 	char *version, *data = NULL;
 	size_t len = 0;
 	int rc;
 
 	if (!entry_is_file(e) ||
-	    !classify(git_tree_entry_name(e), &runner, &version))
+	    !am_mig_classify(git_tree_entry_name(e), &runner, &version))
 		return 0;
 	rc = blob_read(gb, git_tree_entry_id(e), &data, &len);
 	if (rc < 0) {
 		free(version);
 		return rc;
 	}
-	migs_add(&gb->at_ref, xstrdup(rel), xstrdup(display), runner, version,
-		 data, len);
+	am_migs_add(&gb->at_ref, xstrdup(rel), xstrdup(display), runner,
+		    version, data, len);
 	return 0;
 }
 
@@ -360,17 +242,18 @@ static int ref_collect(struct gitbase *gb, const struct scope *s)
 {
 	git_tree_entry *e = NULL;
 	git_tree *sub = NULL;
-	struct ref_walk w = { gb, s, 0 };
+	struct ref_walk w = {gb, s, 0};
 	int rc = 0;
 
 	if (!*s->rel) {
 		if (git_tree_walk(gb->tree, GIT_TREEWALK_PRE, ref_walk_cb, &w) <
 		    0)
-			rc = w.rc < 0 ? w.rc : git_fail("cannot walk the base tree");
+			rc = w.rc < 0 ? w.rc
+				      : git_fail("cannot walk the base tree");
 		return rc;
 	}
 	if (git_tree_entry_bypath(&e, gb->tree, s->rel) < 0)
-		return 0;	/* not at REF: everything under it is new */
+		return 0; /* not at REF: everything under it is new */
 	if (git_tree_entry_type(e) == GIT_OBJECT_TREE) {
 		if (git_tree_lookup(&sub, gb->repo, git_tree_entry_id(e)) < 0)
 			rc = git_fail("cannot read the base tree");
@@ -391,8 +274,9 @@ static int ref_collect(struct gitbase *gb, const struct scope *s)
  * in directory 'dir' at REF. *max_name is set to its file name (owned),
  * or NULL when the directory holds none.
  */
-static int ref_dir_max(struct gitbase *gb, const char *dir, enum runner runner,
-		       char **max_version, char **max_name)
+static int ref_dir_max(struct gitbase *gb, const char *dir,
+		       enum am_mig_runner runner, char **max_version,
+		       char **max_name)
 {
 	git_tree_entry *e = NULL;
 	git_tree *t = gb->tree, *sub = NULL;
@@ -415,14 +299,15 @@ static int ref_dir_max(struct gitbase *gb, const char *dir, enum runner runner,
 	n = git_tree_entrycount(t);
 	for (i = 0; i < n; i++) {
 		const git_tree_entry *c = git_tree_entry_byindex(t, i);
-		enum runner r;
+		enum am_mig_runner r;
 		char *v;
 
 		if (!entry_is_file(c) ||
-		    !classify(git_tree_entry_name(c), &r, &v))
+		    !am_mig_classify(git_tree_entry_name(c), &r, &v))
 			continue;
-		if (r == runner && (!*max_version ||
-				    am_flyway_version_cmp(v, *max_version) > 0)) {
+		if (r == runner &&
+		    (!*max_version ||
+		     am_flyway_version_cmp(v, *max_version) > 0)) {
 			free(*max_version);
 			free(*max_name);
 			*max_version = v;
@@ -448,16 +333,20 @@ static int open_repo(struct gitbase *gb, char *const *paths, size_t n)
 		if (strcmp(paths[i], "-"))
 			start = realpath(paths[i], NULL);
 	if (!start)
-		return am_error_set(AM_EUSAGE, "--base needs a file or "
+		return am_error_set(AM_EUSAGE,
+				    "--base needs a file or "
 				    "directory input inside a git repository");
 	if (git_repository_open_ext(&gb->repo, start, 0, NULL) < 0) {
-		rc = am_error_set(AM_EGIT, "--base: '%s' is not inside a git "
-				  "repository", paths[i - 1]);
+		rc = am_error_set(AM_EGIT,
+				  "--base: '%s' is not inside a git "
+				  "repository",
+				  paths[i - 1]);
 		goto out;
 	}
 	wd = git_repository_workdir(gb->repo);
 	if (!wd) {
-		rc = am_error_set(AM_EGIT, "--base: the repository at '%s' is "
+		rc = am_error_set(AM_EGIT,
+				  "--base: the repository at '%s' is "
 				  "bare (no working tree to compare)",
 				  git_repository_path(gb->repo));
 		goto out;
@@ -468,8 +357,7 @@ static int open_repo(struct gitbase *gb, char *const *paths, size_t n)
 				  wd, strerror(errno));
 		goto out;
 	}
-	gb->workdir = strcmp(real, "/") ? xasprintf("%s/", real)
-					 : xstrdup("/");
+	gb->workdir = strcmp(real, "/") ? xasprintf("%s/", real) : xstrdup("/");
 out:
 	free(real);
 	free(start);
@@ -492,7 +380,8 @@ static int resolve_ref(struct gitbase *gb)
 		return 0;
 	}
 	if (git_repository_is_shallow(gb->repo) == 1) {
-		rc = am_error_set(AM_EGIT, "--base: cannot resolve '%s' in "
+		rc = am_error_set(AM_EGIT,
+				  "--base: cannot resolve '%s' in "
 				  "this shallow clone; fetch the full history "
 				  "('git fetch --unshallow', or 'fetch-depth: "
 				  "0' in actions/checkout)",
@@ -500,9 +389,9 @@ static int resolve_ref(struct gitbase *gb)
 	} else {
 		e = git_error_last();
 		why = e && e->message && *e->message ? e->message
-		      : rc == GIT_EAMBIGUOUS	      ? "ambiguous"
-		      : rc == GIT_EINVALIDSPEC	      ? "invalid revision"
-						      : "not found";
+		      : rc == GIT_EAMBIGUOUS	     ? "ambiguous"
+		      : rc == GIT_EINVALIDSPEC	     ? "invalid revision"
+						     : "not found";
 		rc = am_error_set(AM_EGIT, "--base: cannot resolve '%s': %s",
 				  gb->ref, why);
 	}
@@ -523,19 +412,21 @@ static int make_scopes(struct gitbase *gb, char *const *paths, size_t n)
 			continue;
 		real = realpath(paths[i], NULL);
 		if (!real)
-			return am_error_set(AM_ENOTFOUND, "cannot open '%s': %s",
-					    paths[i], strerror(errno));
+			return am_error_set(AM_ENOTFOUND,
+					    "cannot open '%s': %s", paths[i],
+					    strerror(errno));
 		s = &gb->scopes[gb->nscopes++];
 		s->given = paths[i];
 		if (!strcmp(real, gb->workdir) ||
-		    (strlen(real) + 1 == wl && !strncmp(real, gb->workdir,
-							wl - 1))) {
+		    (strlen(real) + 1 == wl &&
+		     !strncmp(real, gb->workdir, wl - 1))) {
 			s->rel = xstrdup("");
 		} else if (!strncmp(real, gb->workdir, wl)) {
 			s->rel = xstrdup(real + wl);
 		} else {
 			free(real);
-			return am_error_set(AM_EUSAGE, "--base: '%s' is not in "
+			return am_error_set(AM_EUSAGE,
+					    "--base: '%s' is not in "
 					    "the repository at '%s'",
 					    paths[i], gb->workdir);
 		}
@@ -570,8 +461,8 @@ static int collect(struct gitbase *gb)
 		if (rc == 0)
 			rc = ref_collect(gb, s);
 	}
-	migs_sort(&gb->at_ref);
-	migs_sort(&gb->on_disk);
+	am_migs_sort(&gb->at_ref);
+	am_migs_sort(&gb->on_disk);
 	return rc;
 }
 
@@ -585,7 +476,7 @@ static void report(struct gitbase *gb, const char *id, const char *file,
 		   int line, int col, const char *hint, const char *fmt, ...)
 {
 	const struct am_rule *rule = am_rule_find(id);
-	struct am_where at = { file, line, col, NULL, NULL, NULL };
+	struct am_where at = {file, line, col, NULL, NULL, NULL};
 	va_list ap;
 	char *msg;
 
@@ -598,67 +489,20 @@ static void report(struct gitbase *gb, const char *id, const char *file,
 	free(msg);
 }
 
-static bool is_eol(char c)
+static const char *runner_name(enum am_mig_runner r)
 {
-	return c == '\n' || c == '\r';
+	return r == AM_MIG_FLYWAY ? "flyway" : "golang-migrate";
 }
 
-/*
- * Where the file on disk first differs from its version at REF, as the
- * checksum sees them (line terminators and the first line's BOM left
- * out). Past the end of a shortened file: just after its last character.
- */
-static void first_difference(const struct mig *now, const struct mig *was,
-			     int *line, int *col)
-{
-	const char *a = now->data, *b = was->data;
-	size_t i = 0, j = 0, alen = now->len, blen = was->len;
-	int ln = 1, c = 1, last_ln = 1, last_c = 0;
-
-	if (alen >= 3 && !memcmp(a, "\xef\xbb\xbf", 3))
-		i = 3;
-	if (blen >= 3 && !memcmp(b, "\xef\xbb\xbf", 3))
-		j = 3;
-	for (;;) {
-		while (i < alen && is_eol(a[i])) {
-			if (a[i] == '\n' || i + 1 >= alen || a[i + 1] != '\n') {
-				ln++;
-				c = 1;
-			}
-			i++;
-		}
-		while (j < blen && is_eol(b[j]))
-			j++;
-		if (i >= alen || j >= blen || a[i] != b[j])
-			break;
-		last_ln = ln;
-		last_c = c;
-		i++;
-		j++;
-		c++;
-	}
-	if (i < alen) {
-		*line = ln;
-		*col = c;
-	} else {
-		*line = last_ln;
-		*col = last_c + 1;
-	}
-}
-
-static const char *runner_name(enum runner r)
-{
-	return r == RUN_FLYWAY ? "flyway" : "golang-migrate";
-}
-
-static void check_edited(struct gitbase *gb, struct mig *now, struct mig *was)
+static void check_edited(struct gitbase *gb, struct am_mig *now,
+			 struct am_mig *was)
 {
 	int line, col;
 
 	if (now->sum == was->sum)
 		return;
-	first_difference(now, was, &line, &col);
-	if (now->runner == RUN_FLYWAY)
+	am_mig_first_difference(now, was, &line, &col);
+	if (now->runner == AM_MIG_FLYWAY)
 		report(gb, "migration-edited", now->display, line, col,
 		       "restore the file as it is at the base ref and make the "
 		       "change in a new migration: Flyway refuses to migrate a "
@@ -677,14 +521,15 @@ static void check_edited(struct gitbase *gb, struct mig *now, struct mig *was)
 		       now->display, gb->ref);
 }
 
-static void check_deleted(struct gitbase *gb, struct mig *was)
+static void check_deleted(struct gitbase *gb, struct am_mig *was)
 {
 	size_t i;
 
 	for (i = 0; i < gb->on_disk.nr; i++) {
-		struct mig *d = &gb->on_disk.items[i];
+		struct am_mig *d = &gb->on_disk.items[i];
 
-		if (d->matched || d->runner != was->runner || d->sum != was->sum)
+		if (d->matched || d->runner != was->runner ||
+		    d->sum != was->sum)
 			continue;
 		d->matched = true;
 		report(gb, "migration-deleted", d->display, 1, 1,
@@ -698,11 +543,11 @@ static void check_deleted(struct gitbase *gb, struct mig *was)
 	       "restore the file: databases that applied it still list it "
 	       "(flyway validate fails on an applied migration that is not "
 	       "resolved locally); to undo what it did, add a new migration",
-	       "%s migration '%s' at '%s' was deleted", runner_name(was->runner),
-	       was->display, gb->ref);
+	       "%s migration '%s' at '%s' was deleted",
+	       runner_name(was->runner), was->display, gb->ref);
 }
 
-static int check_out_of_order(struct gitbase *gb, struct mig *d)
+static int check_out_of_order(struct gitbase *gb, struct am_mig *d)
 {
 	char *dir = xstrndup(d->rel, d->dirlen);
 	char *max = NULL, *max_name = NULL, *hint;
@@ -710,10 +555,11 @@ static int check_out_of_order(struct gitbase *gb, struct mig *d)
 
 	rc = ref_dir_max(gb, dir, d->runner, &max, &max_name);
 	if (rc == 0 && max && am_flyway_version_cmp(d->version, max) <= 0) {
-		hint = xasprintf("give it a version above %s: databases already "
-				 "at %s skip it (flyway fails validation unless "
-				 "outOfOrder=true; golang-migrate never runs it)",
-				 max, max);
+		hint = xasprintf(
+			"give it a version above %s: databases already "
+			"at %s skip it (flyway fails validation unless "
+			"outOfOrder=true; golang-migrate never runs it)",
+			max, max);
 		report(gb, "migration-out-of-order", d->display, 1, 1, hint,
 		       "new migration '%s' has version %s, not above the "
 		       "highest version %s at '%s' ('%s')",
@@ -732,8 +578,8 @@ static int compare(struct gitbase *gb)
 	int rc = 0;
 
 	for (i = 0; i < gb->on_disk.nr; i++) {
-		struct mig *d = &gb->on_disk.items[i];
-		struct mig *r = migs_find(&gb->at_ref, d->rel);
+		struct am_mig *d = &gb->on_disk.items[i];
+		struct am_mig *r = am_migs_find(&gb->at_ref, d->rel);
 
 		if (!r)
 			continue;
@@ -779,8 +625,8 @@ int am_gitbase_lint(struct am_lint *lint, char *const *paths, size_t n)
 
 	lint->comments = comments;
 	lint->ncomments = ncomments;
-	migs_release(&gb.at_ref);
-	migs_release(&gb.on_disk);
+	am_migs_release(&gb.at_ref);
+	am_migs_release(&gb.on_disk);
 	for (i = 0; i < gb.nscopes; i++)
 		free(gb.scopes[i].rel);
 	free(gb.scopes);
