@@ -53,7 +53,10 @@ CORE_SRC := \
 	src/yaml_load.c
 
 # Kubernetes manifests: YAML loading, manifest accessors, rules.
-K8S_SRC :=
+K8S_SRC := \
+	src/k8s.c \
+	src/manifest.c \
+	src/objset.c
 
 # SQL migrations: parsing, Flyway, git base, rules.
 SQL_SRC := \

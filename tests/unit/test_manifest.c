@@ -1,0 +1,363 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The Kubernetes object model: identity, annotations as Argo CD reads
+ * them, hooks and waves, containers and their positions, the migration
+ * predicates, reporting and suppression, and the document driver.
+ */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "k8s.h"
+#include "manifest.h"
+#include "objset.h"
+#include "util.h"
+#include "yaml_load.h"
+
+struct one {
+	struct am_yaml_reader *r;
+	struct am_yaml_doc doc;
+	struct am_object obj;
+};
+
+/* Loads the first document of 'text' and builds the object at its root. */
+static void load(struct one *o, const char *text)
+{
+	memset(o, 0, sizeof(*o));
+	cr_assert_eq(am_yaml_reader_new_buf(&o->r, "t.yaml", text,
+					    strlen(text), NULL), 0);
+	cr_assert_eq(am_yaml_reader_next(o->r, &o->doc), 1);
+	cr_assert(am_manifest_is_object(o->doc.root));
+	am_object_init(&o->obj, "t.yaml", &o->doc, "", o->doc.root);
+}
+
+static void unload(struct one *o)
+{
+	am_object_release(&o->obj);
+	am_yaml_doc_release(&o->doc);
+	am_yaml_reader_free(o->r);
+}
+
+static void assert_at(const struct am_object *obj, const char *rel,
+		      enum am_at which, int line, int col)
+{
+	struct am_loc l = am_object_loc(obj, rel, which);
+
+	cr_assert(l.line == line && l.col == col,
+		  "%s: got %d:%d, want %d:%d", rel, l.line, l.col, line, col);
+}
+
+static const char deployment[] =
+	"apiVersion: apps/v1\n"				/* 1 */
+	"kind: Deployment\n"
+	"metadata:\n"
+	"  name: api\n"
+	"  annotations:\n"				/* 5 */
+	"    argocd.argoproj.io/sync-wave: \"2\"\n"
+	"spec:\n"
+	"  replicas: 3\n"
+	"  template:\n"
+	"    metadata:\n"				/* 10 */
+	"      annotations:\n"
+	"        argomig.io/ignore: invalid-yaml\n"
+	"    spec:\n"
+	"      initContainers:\n"
+	"        - name: migrate\n"			/* 15 */
+	"          image: flyway/flyway:10\n"
+	"          args: [migrate]\n"
+	"      containers:\n"
+	"        - image: ghcr.io/acme/api:1.0\n"
+	"          name: api\n"				/* 20 */
+	"          command: [\"sh\", \"-c\", \"rails db:migrate && exec puma\"]\n";
+
+Test(manifest, identity_and_pod_spec)
+{
+	struct one o;
+
+	load(&o, deployment);
+	cr_assert_str_eq(o.obj.id, "apps/v1/Deployment/api");
+	cr_assert(o.obj.workload);
+	cr_assert_not(o.obj.migration_job);
+	cr_assert_eq(am_object_replicas(&o.obj), 3);
+	cr_assert_eq(o.obj.wave, 2);
+	cr_assert_str_eq(o.obj.pod_ptr, "/spec/template/spec");
+	cr_assert_str_eq(o.obj.tmpl_ignore, "invalid-yaml");
+	cr_assert_eq(o.obj.ncontainers, 2);
+	cr_assert_str_eq(o.obj.containers[0].ptr,
+			 "/spec/template/spec/initContainers/0");
+	cr_assert(o.obj.containers[0].init);
+	cr_assert_str_eq(o.obj.containers[0].migration, "image 'flyway/flyway'");
+	cr_assert(o.obj.containers[0].flyway);
+	cr_assert_str_eq(o.obj.containers[1].migration, "'rails … db:migrate'");
+	cr_assert_not(o.obj.containers[1].flyway);
+	unload(&o);
+}
+
+Test(manifest, positions_follow_where_a_finding_points)
+{
+	struct one o;
+
+	load(&o, deployment);
+	/* a whole container: its first key, on the "- name:" line */
+	assert_at(&o.obj, "/spec/template/spec/initContainers/0", AM_AT_VALUE, 15, 11);
+	assert_at(&o.obj, "/spec/template/spec/containers/0", AM_AT_VALUE, 19, 11);
+	/* a present value: its key */
+	assert_at(&o.obj, "/spec/replicas", AM_AT_KEY, 8, 3);
+	assert_at(&o.obj, "/metadata/annotations/argocd.argoproj.io~1sync-wave",
+		  AM_AT_KEY, 6, 5);
+	/* a missing field: the deepest mapping that should hold it */
+	assert_at(&o.obj, "/spec/activeDeadlineSeconds", AM_AT_VALUE, 7, 1);
+	assert_at(&o.obj, "/metadata", AM_AT_KEY, 3, 1);
+	assert_at(&o.obj, "/spec/template/spec/containers/0/command/2",
+		  AM_AT_VALUE, 21, 33);
+	unload(&o);
+}
+
+Test(manifest, non_string_annotation_hides_all_annotations)
+{
+	struct one o;
+
+	load(&o, "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: m\n"
+		 "  annotations:\n    argocd.argoproj.io/hook: PreSync\n"
+		 "    argocd.argoproj.io/sync-wave: -1\n");
+	cr_assert(o.obj.annotations_invalid);
+	cr_assert_null(o.obj.annotations);
+	cr_assert_not_null(o.obj.raw_annotations);
+	cr_assert_null(am_object_annotation(&o.obj, "argocd.argoproj.io/hook"));
+	cr_assert_not(o.obj.hook);
+	cr_assert_eq(o.obj.wave, 0);
+	unload(&o);
+}
+
+static unsigned hook_types(const char *annotations, bool *hook, bool *dropped)
+{
+	char *text = xasprintf("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n"
+			       "  annotations:\n%s", annotations);
+	struct one o;
+	unsigned t;
+
+	load(&o, text);
+	t = o.obj.hook_types;
+	*hook = o.obj.hook;
+	*dropped = o.obj.hook_dropped;
+	unload(&o);
+	free(text);
+	return t;
+}
+
+Test(manifest, hook_types_as_argo_cd_computes_them)
+{
+	bool hook, dropped;
+
+	cr_assert_eq(hook_types("    argocd.argoproj.io/hook: PreSync, presync,\n",
+				&hook, &dropped), AM_HOOK_PRESYNC);
+	cr_assert(hook && !dropped);
+	cr_assert_eq(hook_types("    argocd.argoproj.io/hook: presync\n", &hook,
+				&dropped), 0);
+	cr_assert(hook && dropped);
+	/* Argo types win over Helm types; none valid: Helm types */
+	cr_assert_eq(hook_types("    argocd.argoproj.io/hook: PostSync\n"
+				"    helm.sh/hook: pre-install\n", &hook, &dropped),
+		     AM_HOOK_POSTSYNC);
+	cr_assert_eq(hook_types("    argocd.argoproj.io/hook: bogus\n"
+				"    helm.sh/hook: pre-upgrade,post-install\n",
+				&hook, &dropped),
+		     AM_HOOK_PRESYNC | AM_HOOK_POSTSYNC);
+	cr_assert_eq(hook_types("    helm.sh/hook: test\n", &hook, &dropped), 0);
+	cr_assert(hook && dropped);
+	cr_assert_eq(hook_types("    helm.sh/hook: crd-install\n", &hook, &dropped), 0);
+	cr_assert(!hook && !dropped);
+}
+
+Test(manifest, wave_uses_atoi_then_hook_weight)
+{
+	struct one o;
+	long n;
+
+	load(&o, "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n"
+		 "    argocd.argoproj.io/sync-wave: \" 1\"\n"
+		 "    helm.sh/hook-weight: \"-5\"\n");
+	cr_assert_eq(o.obj.wave, -5);
+	cr_assert_str_eq(o.obj.wave_key, "helm.sh/hook-weight");
+	unload(&o);
+	cr_assert(am_atoi("+3", &n) && n == 3);
+	cr_assert(am_atoi("-0", &n) && n == 0);
+	cr_assert_not(am_atoi("1.5", &n));
+	cr_assert_not(am_atoi("", &n));
+	cr_assert_not(am_atoi("-", &n));
+	cr_assert_not(am_atoi("99999999999999999999", &n));
+}
+
+static const char *migration_of(const char *container_yaml, bool *flyway)
+{
+	struct am_yaml_reader *r;
+	struct am_yaml_doc doc;
+	static char what[64];
+	const char *w;
+
+	cr_assert_eq(am_yaml_reader_new_buf(&r, "c.yaml", container_yaml,
+					    strlen(container_yaml), NULL), 0);
+	cr_assert_eq(am_yaml_reader_next(r, &doc), 1);
+	w = am_container_migration(doc.root, flyway);
+	snprintf(what, sizeof(what), "%s", w ? w : "");
+	am_yaml_doc_release(&doc);
+	am_yaml_reader_free(r);
+	return what;
+}
+
+Test(manifest, migration_container_by_image_and_command)
+{
+	bool fw;
+
+	cr_assert_str_eq(migration_of("image: docker.io/flyway/flyway:10@sha256:ab\n", &fw),
+			 "image 'flyway/flyway'");
+	cr_assert(fw);
+	cr_assert_str_eq(migration_of("image: ghcr.io/amacneil/dbmate:2\n", &fw),
+			 "image 'ghcr.io/amacneil/dbmate'");
+	cr_assert_str_eq(migration_of("image: ghcr.io/pressly/goose:3\n", &fw),
+			 "a goose image");
+	cr_assert_str_eq(migration_of("image: registry.local:5000/flyway\n", &fw), "");
+	cr_assert_str_eq(migration_of("command: [python, ./manage.py, migrate, --noinput]\n", &fw),
+			 "'manage.py … migrate'");
+	cr_assert_str_eq(migration_of("command: [/bin/sh, -c]\n"
+				      "args: ['npx prisma migrate deploy && node server.js']\n", &fw),
+			 "'prisma migrate deploy'");
+	cr_assert_str_eq(migration_of("command: [sh, -c, \"/flyway/flyway -connectRetries=5 migrate\"]\n", &fw),
+			 "'flyway … migrate'");
+	cr_assert(fw);
+	cr_assert_str_eq(migration_of("args: [up, migrate]\n", &fw), "");
+	cr_assert_str_eq(migration_of("args: [rails, server]\n", &fw), "");
+	cr_assert_str_eq(migration_of("args: [migrate, -path, /m, -database, $(DB_URL), up]\n", &fw),
+			 "'migrate … up'");
+}
+
+Test(manifest, shell_words)
+{
+	struct am_words w = { 0 };
+
+	am_words_split(&w, "echo 'a b' \"c\\\"d\";x&&y|z $(cat f) `e`", "args", 2);
+	cr_assert_eq(w.n, 8);
+	cr_assert_str_eq(w.v[0].text, "echo");
+	cr_assert_str_eq(w.v[1].text, "a b");
+	cr_assert_str_eq(w.v[2].text, "c\"d");
+	cr_assert_str_eq(w.v[3].text, "x");
+	cr_assert_str_eq(w.v[4].text, "y");
+	cr_assert_str_eq(w.v[5].text, "z");
+	cr_assert_str_eq(w.v[6].text, "$(cat f)");
+	cr_assert_str_eq(w.v[7].text, "e");
+	cr_assert_str_eq(w.v[7].field, "args");
+	cr_assert_eq(w.v[7].index, 2);
+	am_words_release(&w);
+}
+
+Test(manifest, image_tags_and_digests)
+{
+	struct am_buf repo = AM_BUF_INIT;
+	const char *tag, *digest;
+
+	am_image_parse("localhost:5000/tools/flyway", &repo, &tag, &digest);
+	cr_assert_str_eq(repo.buf, "localhost:5000/tools/flyway");
+	cr_assert_null(tag);
+	cr_assert_null(digest);
+	am_image_parse("docker.io/library/postgres:15@sha256:00", &repo, &tag, &digest);
+	cr_assert_str_eq(repo.buf, "postgres");
+	cr_assert_str_eq(digest, "sha256:00");
+	cr_assert(!strncmp(tag, "15@", 3));
+	am_buf_release(&repo);
+}
+
+Test(manifest, csv_items_are_trimmed_and_empty_ones_dropped)
+{
+	cr_assert(am_csv_has(" Replace=true , Force=true", "Force=true"));
+	cr_assert(am_csv_has(",,PreSync,", "PreSync"));
+	cr_assert_not(am_csv_has("replace=true", "Replace=true"));
+	cr_assert_not(am_csv_has("", ""));
+}
+
+/* The findings of a run, as "line:col rule suppressed? message" lines. */
+static char *findings(const struct am_lint *lint)
+{
+	struct am_buf b = AM_BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < lint->diags.nr; i++) {
+		const struct am_finding *f = &lint->diags.items[i];
+
+		am_buf_addf(&b, "%d:%d %s%s %s\n", f->line, f->col, f->rule,
+			    f->suppressed ? " (suppressed)" : "", f->message);
+	}
+	return am_buf_detach(&b);
+}
+
+Test(manifest, report_points_and_annotation_suppresses)
+{
+	struct am_lint lint;
+	struct one o;
+	char *got;
+
+	am_lint_init(&lint);
+	load(&o, deployment);
+	am_object_report(&lint, am_rule_find("invalid-yaml"), AM_SEV_ERROR,
+			 &o.obj, "/spec/template/spec/containers/0/image",
+			 AM_AT_KEY, "hint", "x '%s'", "y");
+	am_object_report(&lint, am_rule_find("ignore-unknown-rule"),
+			 AM_SEV_WARNING, &o.obj, "/metadata", AM_AT_KEY, NULL,
+			 "z");
+	got = findings(&lint);
+	cr_assert_str_eq(got, "19:11 invalid-yaml (suppressed) x 'y'\n"
+			      "3:1 ignore-unknown-rule z\n");
+	cr_assert_str_eq(lint.diags.items[0].object, "apps/v1/Deployment/api");
+	cr_assert_str_eq(lint.diags.items[0].reason, "annotation argomig.io/ignore");
+	free(got);
+	unload(&o);
+	am_lint_release(&lint);
+}
+
+/* Runs am_k8s_lint_doc over every document of 'text'. */
+static void lint_text(struct am_lint *lint, struct am_objset *set,
+		      const char *text)
+{
+	struct am_yaml_reader *r;
+	struct am_yaml_doc doc;
+	size_t n;
+
+	cr_assert_eq(am_yaml_reader_new_buf(&r, "t.yaml", text, strlen(text), NULL), 0);
+	lint->comments = am_yaml_reader_comments(r, &n);
+	while (am_yaml_reader_next(r, &doc) == 1) {
+		lint->comments = am_yaml_reader_comments(r, &lint->ncomments);
+		cr_assert_eq(am_k8s_lint_doc(lint, set, "t.yaml", &doc), 0);
+		am_yaml_doc_release(&doc);
+	}
+	lint->comments = NULL;
+	lint->ncomments = 0;
+	am_yaml_reader_free(r);
+}
+
+Test(manifest, lists_are_flattened_and_non_objects_skipped)
+{
+	struct am_lint lint;
+	struct am_objset *set = am_objset_new();
+	char *got;
+
+	am_lint_init(&lint);
+	lint_text(&lint, set,
+		  "apiVersion: v1\nkind: List\nitems:\n"
+		  "- apiVersion: v1\n  kind: Service\n  metadata: {name: a}\n"
+		  "- just: data\n"
+		  "- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: b\n"
+		  "    annotations: {argomig.io/ignore: \"no-such-rule\"}\n"
+		  "---\n"
+		  "foo: bar\n"
+		  "---\n"
+		  "---\n"
+		  "[1, 2]\n");
+	cr_assert_eq(lint.summary.objects, 2);
+	cr_assert_eq(lint.summary.skipped, 3);
+	got = findings(&lint);
+	cr_assert_str_eq(got, "12:19 ignore-unknown-rule suppression names unknown rule 'no-such-rule'\n");
+	cr_assert_str_eq(lint.diags.items[0].object, "v1/ConfigMap/b");
+	free(got);
+	cr_assert_eq(am_k8s_lint_set(&lint, set), 0);
+	am_objset_free(set);
+	am_lint_release(&lint);
+}
