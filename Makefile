@@ -44,10 +44,15 @@ LIBS_TEST      = $(shell $(PKG_CONFIG) --libs criterion 2>/dev/null)
 # --- sources ---------------------------------------------------------------
 # Core: shared by argomig, its tests and (where noted) argomig-preflight.
 CORE_SRC := \
+	src/config.c \
 	src/diag.c \
 	src/err.c \
 	src/lint.c \
+	src/lint_input.c \
+	src/lint_run.c \
 	src/locmap.c \
+	src/path.c \
+	src/report.c \
 	src/rules/registry.c \
 	src/util.c \
 	src/yaml_load.c
@@ -71,6 +76,7 @@ GEN_SRC :=
 
 # Command-line front end (not in the unit-test binary).
 CLI_SRC := \
+	src/cmd_lint.c \
 	src/cmd_rules.c \
 	src/main.c
 

@@ -41,11 +41,13 @@ const char *am_version(void);
 
 int cmd_explain(int argc, char **argv);
 int cmd_help(int argc, char **argv);
+int cmd_lint(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 
 extern const char cmd_explain_usage[];
 extern const char cmd_help_usage[];
+extern const char cmd_lint_usage[];
 extern const char cmd_rules_usage[];
 extern const char cmd_version_usage[];
 

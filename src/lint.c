@@ -16,7 +16,7 @@ void am_lint_init(struct am_lint *lint)
 	memset(lint, 0, sizeof(*lint));
 	am_diags_init(&lint->diags);
 	lint->fail_on = AM_SEV_ERROR;
-	lint->pg_version = 15;
+	lint->pg_version = AM_PG_VERSION_DEFAULT;
 	lint->cli_sev = xmalloc(n * sizeof(*lint->cli_sev));
 	lint->file_sev = xmalloc(n * sizeof(*lint->file_sev));
 	for (i = 0; i < n; i++)
@@ -29,6 +29,12 @@ void am_lint_release(struct am_lint *lint)
 	free(lint->cli_sev);
 	free(lint->file_sev);
 	lint->cli_sev = lint->file_sev = NULL;
+}
+
+void am_lint_enter_file(struct am_lint *lint, const char *file)
+{
+	if (lint->enter_file && !am_streq(file, lint->cur_file))
+		lint->enter_file(lint, file);
 }
 
 static size_t rule_index(const struct am_rule *rule)
@@ -154,6 +160,7 @@ void am_lint_report(struct am_lint *lint, const struct am_rule *rule,
 	char *reason = NULL;
 	va_list ap;
 
+	am_lint_enter_file(lint, at->file);
 	sev = am_lint_severity(lint, rule, sev);
 	if (sev == AM_SEV_OFF)
 		return;

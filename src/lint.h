@@ -21,6 +21,7 @@
 #include "rules/rules.h"
 
 #define AM_SEV_DEFAULT (-1)	/* no override for this rule */
+#define AM_PG_VERSION_DEFAULT 15	/* --pg-version / pgVersion when not set */
 
 struct am_lint_summary {
 	size_t files;		/* files read */
@@ -49,6 +50,16 @@ struct am_lint {
 	struct am_lint_summary summary;
 	const struct am_comment *comments;	/* current file's, sorted by line */
 	size_t ncomments;
+	/*
+	 * Per-file state, kept by the lint driver (lint_run.c). A rule over
+	 * a whole input reports on several files, so am_lint_report() first
+	 * calls am_lint_enter_file() with the finding's file: when it is not
+	 * cur_file, enter_file() loads that file's file_sev, pg_version and
+	 * directive comments, and sets cur_file. NULL: nothing changes.
+	 */
+	void (*enter_file)(struct am_lint *lint, const char *file);
+	void *enter_arg;		/* the driver's */
+	const char *cur_file;		/* borrowed from the driver, or NULL */
 };
 
 /* Where a finding points, and what it is about. Strings are borrowed. */
@@ -63,6 +74,13 @@ struct am_where {
 
 void am_lint_init(struct am_lint *lint);
 void am_lint_release(struct am_lint *lint);
+
+/*
+ * Makes 'file' the current file: its configuration (file_sev, pg_version)
+ * and comments apply from now on. Modules call it before they lint a file
+ * (a module that sets lint->comments itself does so after this call).
+ */
+void am_lint_enter_file(struct am_lint *lint, const char *file);
 
 /* The severity a finding of 'rule' at variant 'sev' gets now (may be OFF). */
 enum am_severity am_lint_severity(const struct am_lint *lint,

@@ -1,0 +1,296 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * lint_run.c - the `argomig lint` driver (see lint_run.h).
+ *
+ * It reads inputs and hands documents and files to the linters; it does
+ * not know any rule (k8s.c and the SQL linter run them) and does not
+ * print (cmd_lint.c and report.c do). Per-file state (configuration and
+ * directive comments) lives in run->files for the current input, so that
+ * findings of rules over a whole input get their own file's severities
+ * and suppressions (lint->enter_file).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "err.h"
+#include "k8s.h"
+#include "lint_input.h"
+#include "lint_run.h"
+#include "path.h"
+#include "util.h"
+#include "yaml_load.h"
+
+static struct am_run_file *find_file(struct am_lint_run *run, const char *path)
+{
+	size_t lo = 0, hi = run->nfiles;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(run->files[mid].path, path);
+
+		if (!c)
+			return &run->files[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* lint->enter_file: load the configuration and comments of 'file'. */
+static void enter_file(struct am_lint *lint, const char *file)
+{
+	struct am_lint_run *run = lint->enter_arg;
+	struct am_run_file *f = find_file(run, file);
+	const struct am_config *c = f ? f->config : NULL;
+	size_t i, n = am_rules_count();
+
+	for (i = 0; i < n; i++)
+		lint->file_sev[i] = c ? c->sev[i] : AM_SEV_DEFAULT;
+	if (run->cli_pg_version)
+		lint->pg_version = run->cli_pg_version;
+	else if (c && c->pg_version)
+		lint->pg_version = c->pg_version;
+	else
+		lint->pg_version = AM_PG_VERSION_DEFAULT;
+	lint->comments = f ? f->comments : NULL;
+	lint->ncomments = f ? f->ncomments : 0;
+	lint->cur_file = f ? f->path : NULL;
+}
+
+void am_lint_run_init(struct am_lint_run *run, struct am_lint *lint)
+{
+	memset(run, 0, sizeof(*run));
+	run->lint = lint;
+	am_configs_init(&run->configs);
+	lint->enter_file = enter_file;
+	lint->enter_arg = run;
+	lint->cur_file = NULL;
+}
+
+static void forget_files(struct am_lint_run *run)
+{
+	size_t i, j;
+
+	run->lint->cur_file = NULL;
+	run->lint->comments = NULL;
+	run->lint->ncomments = 0;
+	for (i = 0; i < run->nfiles; i++) {
+		struct am_run_file *f = &run->files[i];
+
+		for (j = 0; j < f->ncomments; j++)
+			free(f->comments[j].text);
+		free(f->comments);
+		free(f->path);
+	}
+	run->nfiles = 0;
+}
+
+void am_lint_run_release(struct am_lint_run *run)
+{
+	size_t i;
+
+	forget_files(run);
+	free(run->files);
+	for (i = 0; i < run->nnotes; i++)
+		free(run->notes[i]);
+	free(run->notes);
+	am_configs_release(&run->configs);
+	if (run->lint->enter_arg == run) {
+		run->lint->enter_file = NULL;
+		run->lint->enter_arg = NULL;
+	}
+	memset(run, 0, sizeof(*run));
+}
+
+int am_lint_run_use_config(struct am_lint_run *run, const char *path)
+{
+	struct am_config *c = NULL;
+	int ret = am_config_load(&c, path, NULL, run->lint);
+
+	if (ret < 0)
+		return ret;
+	am_config_free(run->configs.fixed);
+	run->configs.fixed = c;
+	return 0;
+}
+
+static void keep_comments(struct am_run_file *f, const struct am_comment *c,
+			  size_t n)
+{
+	size_t i;
+
+	f->comments = n ? xmalloc(n * sizeof(*f->comments)) : NULL;
+	for (i = 0; i < n; i++) {
+		f->comments[i] = c[i];
+		f->comments[i].text = xstrdup(c[i].text);
+	}
+	f->ncomments = n;
+}
+
+static void report_problems(struct am_lint *lint, const char *file,
+			    const struct am_yaml_problem *p, size_t n)
+{
+	const struct am_rule *rule = am_rule_find("invalid-yaml");
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		struct am_where at = { file, p[i].at.line > 0 ? p[i].at.line : 1,
+				       p[i].at.col > 0 ? p[i].at.col : 1,
+				       NULL, NULL, NULL };
+
+		am_lint_report(lint, rule, rule->severity, &at,
+			       "fix the YAML here: kubectl and Argo CD reject the file or read it differently",
+			       "%s", p[i].message);
+	}
+}
+
+/*
+ * Lints the YAML stream of 'f': one document at a time into 'set', then
+ * the reader's problems as invalid-yaml findings and the file's ignore
+ * comments.
+ */
+static int lint_yaml(struct am_lint_run *run, struct am_objset *set,
+		     struct am_run_file *f)
+{
+	struct am_lint *lint = run->lint;
+	struct am_yaml_reader *r = NULL;
+	const struct am_yaml_problem *problems;
+	const struct am_comment *comments;
+	bool is_stdin = !strcmp(f->path, "-");
+	FILE *fp = is_stdin ? stdin : fopen(f->path, "rb");
+	size_t n;
+	int ret;
+
+	if (!fp)
+		return am_error_set(AM_ENOTFOUND, "cannot open '%s': %s",
+				    f->path, strerror(errno));
+	ret = am_yaml_reader_new(&r, f->path, fp, NULL);
+	if (ret < 0)
+		goto out;
+	lint->summary.files++;
+	for (;;) {
+		struct am_yaml_doc doc = { 0 };
+
+		ret = am_yaml_reader_next(r, &doc);
+		if (ret <= 0)
+			break;
+		lint->comments = am_yaml_reader_comments(r, &lint->ncomments);
+		ret = am_k8s_lint_doc(lint, set, f->path, &doc);
+		am_yaml_doc_release(&doc);
+		if (ret < 0)
+			break;
+	}
+	if (ret < 0)
+		goto out;
+	problems = am_yaml_reader_problems(r, &n);
+	report_problems(lint, f->path, problems, n);
+	comments = am_yaml_reader_comments(r, &n);
+	keep_comments(f, comments, n);
+	lint->comments = f->comments;
+	lint->ncomments = f->ncomments;
+	am_lint_check_ignore_comments(lint, f->path);
+out:
+	am_yaml_reader_free(r);
+	if (!is_stdin)
+		fclose(fp);
+	return ret;
+}
+
+static struct am_run_file *add_file(struct am_lint_run *run, const char *path,
+				    const struct am_config *c)
+{
+	struct am_run_file *f;
+
+	AM_GROW(run->files, run->afiles, run->nfiles + 1);
+	f = &run->files[run->nfiles++];
+	memset(f, 0, sizeof(*f));
+	f->path = xstrdup(path);
+	f->config = c;
+	return f;
+}
+
+/* The configuration of one input file (stdin: the current directory's). */
+static int config_of(struct am_lint_run *run, const struct am_input_file *in,
+		     const struct am_config **out)
+{
+	char *dir = NULL;
+	int ret;
+
+	if (in->abs) {
+		dir = am_path_dirname(in->abs);
+	} else {
+		dir = getcwd(NULL, 0);
+		if (!dir)
+			return am_error_set(AM_ENOTFOUND,
+					    "cannot open the current directory: %s",
+					    strerror(errno));
+	}
+	ret = am_configs_for_dir(&run->configs, dir, run->lint, out);
+	free(dir);
+	return ret;
+}
+
+int am_lint_run_input(struct am_lint_run *run, const char *arg)
+{
+	struct am_lint *lint = run->lint;
+	struct am_input in = AM_INPUT_INIT;
+	struct am_objset *set = NULL;
+	const char **sql = NULL;
+	size_t nsql = 0, asql = 0, i;
+	int ret;
+
+	ret = am_input_expand(&in, arg);
+	for (i = 0; i < in.nnotes; i++) {
+		AM_GROW(run->notes, run->anotes, run->nnotes + 1);
+		run->notes[run->nnotes++] = in.notes[i];
+	}
+	in.nnotes = 0;
+	if (ret < 0)
+		goto out;
+	set = am_objset_new();
+	for (i = 0; i < in.nr; i++) {
+		const struct am_input_file *file = &in.files[i];
+		const struct am_config *c = NULL;
+		struct am_run_file *f;
+
+		ret = config_of(run, file, &c);
+		if (ret < 0)
+			goto out;
+		if (c && file->abs && am_config_ignores(c, file->abs))
+			continue;
+		f = add_file(run, file->path, c);
+		am_lint_enter_file(lint, f->path);
+		switch (file->kind) {
+		case AM_INPUT_YAML:
+			ret = lint_yaml(run, set, f);
+			break;
+		case AM_INPUT_SQL:
+			AM_GROW(sql, asql, nsql + 1);
+			sql[nsql++] = f->path;
+			break;
+		}
+		if (ret < 0)
+			goto out;
+	}
+	/* Kubernetes rules over every object of this input. */
+	ret = am_k8s_lint_set(lint, set);
+	if (ret < 0)
+		goto out;
+	/*
+	 * SQL migrations of this input, all at once (rules over a migration
+	 * directory need every file): sql[0..nsql) are their paths, sorted,
+	 * ignored paths already dropped, each with its configuration in
+	 * run->files (am_lint_enter_file() switches to it).
+	 */
+out:
+	am_objset_free(set);
+	free(sql);
+	forget_files(run);
+	am_input_release(&in);
+	return ret;
+}
