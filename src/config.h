@@ -6,7 +6,8 @@
  *   rules:
  *     job-backoff-limit: warning      # off | note | warning | error
  *   ignore:
- *     - charts/legacy/**              # relative to this file's directory
+ *     - legacy.yaml                   # relative to this file's directory
+ *     - charts/old                    # a directory and everything below it
  *   pgVersion: 12
  *
  * A file's configuration is the nearest .argomig-lint.yaml found by

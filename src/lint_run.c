@@ -85,7 +85,6 @@ static void forget_files(struct am_lint_run *run)
 		for (j = 0; j < f->ncomments; j++)
 			free(f->comments[j].text);
 		free(f->comments);
-		free(f->path);
 	}
 	run->nfiles = 0;
 }
@@ -96,6 +95,9 @@ void am_lint_run_release(struct am_lint_run *run)
 
 	forget_files(run);
 	free(run->files);
+	for (i = 0; i < run->npaths; i++)
+		free(run->paths[i]);
+	free(run->paths);
 	for (i = 0; i < run->nnotes; i++)
 		free(run->notes[i]);
 	free(run->notes);
@@ -211,6 +213,8 @@ static struct am_run_file *add_file(struct am_lint_run *run, const char *path,
 	memset(f, 0, sizeof(*f));
 	f->path = xstrdup(path);
 	f->config = c;
+	AM_GROW(run->paths, run->apaths, run->npaths + 1);
+	run->paths[run->npaths++] = f->path;
 	return f;
 }
 

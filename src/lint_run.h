@@ -20,7 +20,7 @@
 
 /* A file of the current input, with what applies to it. */
 struct am_run_file {
-	char *path;			/* owned; findings borrow it until the input ends */
+	char *path;			/* owned by run->paths */
 	const struct am_config *config;	/* borrowed from configs, or NULL */
 	struct am_comment *comments;	/* owned copy, sorted by line */
 	size_t ncomments;
@@ -34,6 +34,8 @@ struct am_lint_run {
 	size_t nnotes, anotes;
 	struct am_run_file *files;	/* the current input's, sorted by path */
 	size_t nfiles, afiles;
+	char **paths;			/* every file's path: the linters borrow them */
+	size_t npaths, apaths;
 };
 
 /* Sets lint->enter_file: 'lint' must outlive 'run'. */

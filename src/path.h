@@ -49,8 +49,8 @@ char *am_path_display(const char *abs);
 /*
  * Matches a relative '/'-separated path against a glob: each segment
  * with fnmatch(3) ('*', '?', '[...]' never cross a '/'), and a "**"
- * segment matches zero or more whole segments. "a/**" matches a and
- * everything below it.
+ * segment matches zero or more whole segments, so a pattern that ends
+ * in a "**" segment matches that directory and everything below it.
  */
 bool am_glob_match(const char *pattern, const char *path);
 
