@@ -124,6 +124,7 @@ $(BUILD)/unit-tests: $(LIB_OBJ) $(UNIT_OBJ) $(SRCLIST)
 # --- set-up ----------------------------------------------------------------
 deps:
 	@sh tools/deps.sh
+	@sh tools/node-deps.sh
 
 demo: deps
 	$(MAKE) all
@@ -132,7 +133,7 @@ demo: deps
 
 # --- tests -----------------------------------------------------------------
 # Each test family is one phony target; `make test` runs them all.
-TEST_TARGETS := test-unit test-rules
+TEST_TARGETS := test-unit test-rules test-cli test-sarif
 
 test: deps
 	$(MAKE) all $(BUILD)/unit-tests
@@ -144,6 +145,14 @@ test-unit: $(BUILD)/unit-tests
 
 test-rules: $(BUILD)/argomig
 	sh tests/rules/run.sh $(BUILD)/argomig
+
+test-cli: $(BUILD)/argomig
+	sh tests/cli/run.sh $(BUILD)/argomig
+
+# Microsoft's SARIF validator (npm, installed by `make deps`).
+SARIF_MULTITOOL := tools/node/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool
+test-sarif: $(BUILD)/argomig
+	sh tests/sarif/run.sh $(BUILD)/argomig $(SARIF_MULTITOOL)
 
 # ASan + UBSan + LeakSanitizer over the whole suite. Criterion reports a
 # leak in a test but still exits 0 (reference/toolchain.md), so every

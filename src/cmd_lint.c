@@ -275,6 +275,12 @@ int cmd_lint(int argc, char **argv)
 			goto out;
 		}
 	}
+	if (am_lint_run_finish(&run, argv + optind, (size_t)(argc - optind)) < 0) {
+		print_notes(&run);
+		am_cli_error("%s", am_error_last());
+		status = AM_EXIT_USAGE;
+		goto out;
+	}
 	print_notes(&run);
 	status = write_reports(&o, &lint);
 	if (status == AM_EXIT_OK &&

@@ -63,8 +63,8 @@ static bool link_inside(struct am_input *in, const char *path,
 	bool ok = false;
 
 	if (!target) {
-		add_note(in, xasprintf("skipping '%s': %s", path,
-				       strerror(errno)));
+		add_note(in, xasprintf("skipping '%s': a symbolic link that cannot be followed (%s)",
+				       path, strerror(errno)));
 		return false;
 	}
 	if (stat(target, &st) < 0 || !S_ISREG(st.st_mode)) {

@@ -5,9 +5,9 @@
  * It reads inputs and hands documents and files to the linters; it does
  * not know any rule (k8s.c and the SQL linter run them) and does not
  * print (cmd_lint.c and report.c do). Per-file state (configuration and
- * directive comments) lives in run->files for the current input, so that
- * findings of rules over a whole input get their own file's severities
- * and suppressions (lint->enter_file).
+ * directive comments) lives in run->files for the whole run, so that
+ * findings of rules over a whole input (or over the git history) get
+ * their own file's severities and suppressions (lint->enter_file).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "gitbase.h"
 #include "k8s.h"
 #include "lint_input.h"
 #include "lint_run.h"
@@ -23,22 +24,51 @@
 #include "util.h"
 #include "yaml_load.h"
 
+static size_t hash_path(const char *s)
+{
+	size_t h = 14695981039346656037ULL & (size_t)-1;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * (1099511628211ULL & (size_t)-1);
+	return h;
+}
+
 static struct am_run_file *find_file(struct am_lint_run *run, const char *path)
 {
-	size_t lo = 0, hi = run->nfiles;
+	size_t mask = run->index_size - 1, i;
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(run->files[mid].path, path);
+	if (!run->index_size)
+		return NULL;
+	for (i = hash_path(path) & mask; run->index[i]; i = (i + 1) & mask) {
+		struct am_run_file *f = run->files[run->index[i] - 1];
 
-		if (!c)
-			return &run->files[mid];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
+		if (!strcmp(f->path, path))
+			return f;
 	}
 	return NULL;
+}
+
+static void index_put(struct am_lint_run *run, size_t n)
+{
+	size_t mask = run->index_size - 1;
+	size_t i = hash_path(run->files[n]->path) & mask;
+
+	while (run->index[i])
+		i = (i + 1) & mask;
+	run->index[i] = n + 1;
+}
+
+static void index_grow(struct am_lint_run *run)
+{
+	size_t i;
+
+	if (2 * run->nfiles < run->index_size)
+		return;
+	free(run->index);
+	run->index_size = run->index_size ? 2 * run->index_size : 64;
+	run->index = xcalloc(run->index_size, sizeof(*run->index));
+	for (i = 0; i < run->nfiles; i++)
+		index_put(run, i);
 }
 
 /* lint->enter_file: load the configuration and comments of 'file'. */
@@ -72,7 +102,7 @@ void am_lint_run_init(struct am_lint_run *run, struct am_lint *lint)
 	lint->cur_file = NULL;
 }
 
-static void forget_files(struct am_lint_run *run)
+void am_lint_run_release(struct am_lint_run *run)
 {
 	size_t i, j;
 
@@ -80,24 +110,16 @@ static void forget_files(struct am_lint_run *run)
 	run->lint->comments = NULL;
 	run->lint->ncomments = 0;
 	for (i = 0; i < run->nfiles; i++) {
-		struct am_run_file *f = &run->files[i];
+		struct am_run_file *f = run->files[i];
 
 		for (j = 0; j < f->ncomments; j++)
 			free(f->comments[j].text);
 		free(f->comments);
+		free(f->path);
+		free(f);
 	}
-	run->nfiles = 0;
-}
-
-void am_lint_run_release(struct am_lint_run *run)
-{
-	size_t i;
-
-	forget_files(run);
 	free(run->files);
-	for (i = 0; i < run->npaths; i++)
-		free(run->paths[i]);
-	free(run->paths);
+	free(run->index);
 	for (i = 0; i < run->nnotes; i++)
 		free(run->notes[i]);
 	free(run->notes);
@@ -206,15 +228,15 @@ out:
 static struct am_run_file *add_file(struct am_lint_run *run, const char *path,
 				    const struct am_config *c)
 {
-	struct am_run_file *f;
+	struct am_run_file *f = xcalloc(1, sizeof(*f));
 
-	AM_GROW(run->files, run->afiles, run->nfiles + 1);
-	f = &run->files[run->nfiles++];
-	memset(f, 0, sizeof(*f));
 	f->path = xstrdup(path);
 	f->config = c;
-	AM_GROW(run->paths, run->apaths, run->npaths + 1);
-	run->paths[run->npaths++] = f->path;
+	AM_GROW(run->files, run->afiles, run->nfiles + 1);
+	run->files[run->nfiles++] = f;
+	index_grow(run);	/* a rebuild indexes 'f' too */
+	if (!find_file(run, path))
+		index_put(run, run->nfiles - 1);
 	return f;
 }
 
@@ -267,6 +289,8 @@ int am_lint_run_input(struct am_lint_run *run, const char *arg)
 			goto out;
 		if (c && file->abs && am_config_ignores(c, file->abs))
 			continue;
+		if (find_file(run, file->path))
+			continue;	/* named twice: lint it once */
 		f = add_file(run, file->path, c);
 		am_lint_enter_file(lint, f->path);
 		switch (file->kind) {
@@ -294,7 +318,13 @@ int am_lint_run_input(struct am_lint_run *run, const char *arg)
 out:
 	am_objset_free(set);
 	free(sql);
-	forget_files(run);
 	am_input_release(&in);
 	return ret;
+}
+
+int am_lint_run_finish(struct am_lint_run *run, char *const *args, size_t n)
+{
+	if (!run->lint->base_ref)
+		return 0;
+	return am_gitbase_lint(run->lint, args, n);
 }

@@ -18,9 +18,9 @@
 #include "config.h"
 #include "lint.h"
 
-/* A file of the current input, with what applies to it. */
+/* A file linted in this run, with what applies to it. */
 struct am_run_file {
-	char *path;			/* owned by run->paths */
+	char *path;			/* owned; the linters borrow it for the run */
 	const struct am_config *config;	/* borrowed from configs, or NULL */
 	struct am_comment *comments;	/* owned copy, sorted by line */
 	size_t ncomments;
@@ -32,10 +32,10 @@ struct am_lint_run {
 	int cli_pg_version;		/* --pg-version; 0 when not given */
 	char **notes;			/* skipped paths: "skipping 'x': why" */
 	size_t nnotes, anotes;
-	struct am_run_file *files;	/* the current input's, sorted by path */
+	struct am_run_file **files;	/* every file linted so far, in order */
 	size_t nfiles, afiles;
-	char **paths;			/* every file's path: the linters borrow them */
-	size_t npaths, apaths;
+	size_t *index;			/* hash of path -> files[i] + 1; 0 is empty */
+	size_t index_size;		/* a power of two, or 0 */
 };
 
 /* Sets lint->enter_file: 'lint' must outlive 'run'. */
@@ -54,5 +54,12 @@ int am_lint_run_use_config(struct am_lint_run *run, const char *path);
  * invalid (findings made so far stay in the lint).
  */
 int am_lint_run_input(struct am_lint_run *run, const char *arg);
+
+/*
+ * After the last input: with --base (lint->base_ref), compares the
+ * migrations under the inputs 'args' with that git revision. Returns 0
+ * or a negative AM_E* code.
+ */
+int am_lint_run_finish(struct am_lint_run *run, char *const *args, size_t n);
 
 #endif
