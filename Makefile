@@ -65,6 +65,7 @@ K8S_SRC := \
 
 # SQL migrations: parsing, Flyway, git base, rules.
 SQL_SRC := \
+	src/contract.c \
 	src/flyway.c \
 	src/gitbase.c \
 	src/migfile.c \

@@ -28,6 +28,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "contract.h"
 #include "err.h"
 #include "flyway.h"
 #include "gitbase.h"
@@ -572,6 +573,154 @@ static int check_out_of_order(struct gitbase *gb, struct am_mig *d)
 	return rc;
 }
 
+/* --- migration-contract-too-early ---------------------------------------- */
+
+#define SEARCH_LIMIT (4 * 1024 * 1024)	/* larger files are not code */
+
+/* Repository directories that hold migrations (sorted, unique). */
+struct dirset {
+	char **items;
+	size_t nr, alloc;
+};
+
+static void dirset_add(struct dirset *d, const char *dir, size_t len)
+{
+	AM_GROW(d->items, d->alloc, d->nr + 1);
+	d->items[d->nr++] = xstrndup(dir, len);
+}
+
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool dirset_has(const struct dirset *d, const char *dir, size_t len)
+{
+	char *key = xstrndup(dir, len);
+	bool yes = d->nr && bsearch(&key, d->items, d->nr, sizeof(*d->items),
+				    str_cmp);
+
+	free(key);
+	return yes;
+}
+
+static void dirset_release(struct dirset *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->nr; i++)
+		free(d->items[i]);
+	free(d->items);
+}
+
+struct search {
+	struct gitbase *gb;
+	struct am_contract *contract;
+	struct dirset dirs;
+	int rc;
+};
+
+/* Pass 1: every directory at REF with a migration-tool file name. */
+static int migdir_cb(const char *root, const git_tree_entry *e, void *p)
+{
+	struct search *s = p;
+	size_t n = strlen(root);
+
+	if (git_tree_entry_type(e) == GIT_OBJECT_BLOB &&
+	    am_mig_dir_marker(git_tree_entry_name(e)))
+		dirset_add(&s->dirs, root, n ? n - 1 : 0);
+	return 0;
+}
+
+/* Pass 2: the text of every other file. */
+static int search_cb(const char *root, const git_tree_entry *e, void *p)
+{
+	struct search *s = p;
+	const char *name = git_tree_entry_name(e);
+	size_t n = strlen(root);
+	git_blob *blob = NULL;
+	char *path;
+
+	if (git_tree_entry_type(e) == GIT_OBJECT_TREE) {
+		char *sub = xasprintf("%s%s", root, name);
+		bool skip = !am_contract_dir_searched(name) ||
+			    dirset_has(&s->dirs, sub, strlen(sub));
+
+		free(sub);
+		return skip ? 1 : 0;
+	}
+	if (!entry_is_file(e) || !am_contract_file_searched(name) ||
+	    dirset_has(&s->dirs, root, n ? n - 1 : 0))
+		return 0;
+	if (git_blob_lookup(&blob, s->gb->repo, git_tree_entry_id(e)) < 0) {
+		s->rc = git_fail("cannot read a file at the base ref");
+		return -1;
+	}
+	if (!git_blob_is_binary(blob) &&
+	    git_blob_rawsize(blob) <= SEARCH_LIMIT) {
+		path = xasprintf("%s%s", root, name);
+		am_contract_scan(s->contract, path, git_blob_rawcontent(blob),
+				 (size_t)git_blob_rawsize(blob));
+		free(path);
+	}
+	git_blob_free(blob);
+	return 0;
+}
+
+static void report_contract(struct gitbase *gb,
+			    const struct am_contract_target *t)
+{
+	char *msg = am_contract_message(t, gb->ref);
+	char *hint = am_contract_hint(t);
+
+	report(gb, "migration-contract-too-early", t->file, t->change.line,
+	       t->change.col, hint, "%s", msg);
+	free(hint);
+	free(msg);
+}
+
+static int check_contract(struct gitbase *gb)
+{
+	struct am_contract contract;
+	struct search s;
+	size_t i;
+
+	am_contract_init(&contract);
+	memset(&s, 0, sizeof(s));
+	s.gb = gb;
+	s.contract = &contract;
+	for (i = 0; i < gb->on_disk.nr; i++) {
+		const struct am_mig *d = &gb->on_disk.items[i];
+
+		if (!d->matched)
+			am_contract_add_migration(&contract, d->display,
+						  d->data, d->len);
+	}
+	if (!contract.nr)
+		goto out;
+	if (git_tree_walk(gb->tree, GIT_TREEWALK_PRE, migdir_cb, &s) < 0) {
+		s.rc = git_fail("cannot walk the base tree");
+		goto out;
+	}
+	for (i = 0; i < gb->on_disk.nr; i++)
+		dirset_add(&s.dirs, gb->on_disk.items[i].rel,
+			   gb->on_disk.items[i].dirlen);
+	if (s.dirs.nr)
+		qsort(s.dirs.items, s.dirs.nr, sizeof(*s.dirs.items), str_cmp);
+	if (git_tree_walk(gb->tree, GIT_TREEWALK_PRE, search_cb, &s) < 0) {
+		if (s.rc == 0)
+			s.rc = git_fail("cannot walk the base tree");
+		goto out;
+	}
+	for (i = 0; i < contract.nr; i++)
+		if (contract.items[i].hit_files)
+			report_contract(gb, &contract.items[i]);
+out:
+	dirset_release(&s.dirs);
+	am_contract_release(&contract);
+	return s.rc;
+}
+
 static int compare(struct gitbase *gb)
 {
 	size_t i;
@@ -592,6 +741,8 @@ static int compare(struct gitbase *gb)
 	for (i = 0; i < gb->on_disk.nr && rc == 0; i++)
 		if (!gb->on_disk.items[i].matched)
 			rc = check_out_of_order(gb, &gb->on_disk.items[i]);
+	if (rc == 0)
+		rc = check_contract(gb);
 	return rc;
 }
 

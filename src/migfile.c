@@ -36,6 +36,23 @@ bool am_mig_classify(const char *name, enum am_mig_runner *runner,
 	return true;
 }
 
+bool am_mig_dir_marker(const char *name)
+{
+	struct am_flyway_name fn;
+	enum am_flyway_kind kind;
+	size_t i = 0;
+
+	am_flyway_parse_name(&fn, name);
+	kind = fn.kind;
+	am_flyway_name_release(&fn);
+	if (kind != AM_FLYWAY_INVALID && kind != AM_FLYWAY_CALLBACK)
+		return true;
+	while (isdigit((unsigned char)name[i]))
+		i++;
+	return i && name[i] == '_' &&
+	       (strstr(name + i, ".up.") || strstr(name + i, ".down."));
+}
+
 void am_migs_add(struct am_migs *m, char *rel, char *display,
 		 enum am_mig_runner runner, char *version, char *data,
 		 size_t len)

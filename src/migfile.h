@@ -48,6 +48,13 @@ bool am_mig_classify(const char *name, enum am_mig_runner *runner,
 		     char **version);
 
 /*
+ * True if 'name' marks its directory as a migration directory: a Flyway
+ * versioned, undo, baseline or repeatable migration, or a golang-migrate
+ * up or down file.
+ */
+bool am_mig_dir_marker(const char *name);
+
+/*
  * Appends a migration; steals 'rel', 'display', 'version' and 'data'
  * (NUL-terminated, 'len' bytes) and computes its checksum.
  */

@@ -355,3 +355,81 @@ Test(gitbase, input_outside_the_repository_is_an_error)
 		  "%s", am_error_last());
 	am_lint_release(&lint);
 }
+
+/* --- migration-contract-too-early ----------------------------------------- */
+
+static void contract_repo(void)
+{
+	base_repo();
+	put("app/user.go", "package app\n"
+			   "\n"
+			   "const q = `SELECT email FROM users WHERE id = $1`\n");
+	put("app/report.py", "# users report\nrows = db.query('users')\n"
+			     "print(row['email'])\n");
+	put("README.md", "The users table has an email column.\n");
+	put("vendor/lib/x.go", "users email\n");
+	commit("code");
+}
+
+Test(gitbase, contract_drop_column_names_the_file_and_line_at_ref)
+{
+	contract_repo();
+	put("db/V3__drop_email.sql", "-- contract step\n"
+				     "SET lock_timeout = '1s';\n"
+				     "ALTER TABLE users DROP COLUMN email;\n");
+	expect("HEAD", ".",
+	       "db/V3__drop_email.sql:3:1: warning: migration drops column "
+	       "'users.email' while code at 'HEAD' still uses 'email': "
+	       "'app/report.py' line 3, and 1 more file "
+	       "[migration-contract-too-early]\n");
+}
+
+Test(gitbase, contract_rename_table_and_column)
+{
+	contract_repo();
+	put("db/V3__renames.sql",
+	    "ALTER TABLE users RENAME COLUMN email TO mail;\n"
+	    "ALTER TABLE public.users RENAME TO accounts;\n");
+	expect("HEAD", "db",
+	       "db/V3__renames.sql:1:1: warning: migration renames column "
+	       "'users.email' to 'mail' while code at 'HEAD' still uses "
+	       "'email': 'app/report.py' line 3, and 1 more file "
+	       "[migration-contract-too-early]\n"
+	       "db/V3__renames.sql:2:1: warning: migration renames table "
+	       "'public.users' to 'accounts' while code at 'HEAD' still uses "
+	       "'users': 'app/report.py' line 1, and 1 more file "
+	       "[migration-contract-too-early]\n");
+}
+
+Test(gitbase, contract_ignores_docs_vendor_migrations_and_partial_words)
+{
+	base_repo();
+	put("README.md", "ALTER TABLE users DROP COLUMN name\n");
+	put("vendor/lib/x.go", "users name\n");
+	put("app/user.go", "var usersname, users_name, nameplate = 1, 2, 3\n");
+	put("app/other.go", "var name = \"users_x\"\n");
+	commit("code");
+	put("db/V3__drop_name.sql", "ALTER TABLE users DROP COLUMN name;\n");
+	expect("HEAD", "db", "");
+}
+
+Test(gitbase, contract_uses_the_code_at_ref_not_on_disk)
+{
+	contract_repo();
+	/* The pull request removes the uses too: old pods still have them. */
+	sh("rm app/user.go app/report.py");
+	put("db/V3__drop_users.sql", "DROP TABLE IF EXISTS users, orders;\n");
+	expect("HEAD", "db",
+	       "db/V3__drop_users.sql:1:1: warning: migration drops table "
+	       "'users' while code at 'HEAD' still uses 'users': "
+	       "'app/report.py' line 1, and 1 more file "
+	       "[migration-contract-too-early]\n");
+}
+
+Test(gitbase, contract_only_for_new_migrations)
+{
+	put("db/V1__a.sql", "ALTER TABLE users DROP COLUMN email;\n");
+	put("app/user.go", "// users.email\n");
+	commit("base");
+	expect("HEAD", "db", "");
+}
