@@ -34,6 +34,7 @@
 #include "gitbase.h"
 #include "lint.h"
 #include "migfile.h"
+#include "path.h"
 #include "util.h"
 
 /* One lint input: a file or directory inside the working tree. */
@@ -61,20 +62,10 @@ static int git_fail(const char *what)
 			    e && e->message ? e->message : "libgit2 error");
 }
 
-/* "db" + "V1__a.sql" -> "db/V1__a.sql"; "." is left out. */
+/* "db" + "V1__a.sql" -> "db/V1__a.sql", as the lint driver names files. */
 static char *join_display(const char *given, const char *rest)
 {
-	size_t n = strlen(given);
-
-	while (n > 1 && given[n - 1] == '/')
-		n--;
-	if (!*rest)
-		return xstrndup(given, n);
-	if (n == 1 && given[0] == '.')
-		return xstrdup(rest);
-	if (n == 1 && given[0] == '/')
-		return xasprintf("/%s", rest);
-	return xasprintf("%.*s/%s", (int)n, given, rest);
+	return *rest ? am_path_join(given, rest) : xstrdup(given);
 }
 
 static char *join_rel(const char *dir, const char *name)
@@ -126,8 +117,10 @@ static int disk_walk(struct gitbase *gb, const char *abs, const char *rel,
 		return am_error_set(AM_ENOTFOUND, "cannot open '%s': %s",
 				    display, strerror(errno));
 	while ((de = readdir(d))) {
-		/* ".", "..", ".git" and other hidden entries */
-		if (de->d_name[0] == '.')
+		/* what the lint driver skips too (lint_input.c) */
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
+		    !strcmp(de->d_name, ".git") ||
+		    !strcmp(de->d_name, "node_modules"))
 			continue;
 		AM_GROW(names, alloc, nr + 1);
 		names[nr++] = xstrdup(de->d_name);
@@ -749,8 +742,7 @@ static int compare(struct gitbase *gb)
 int am_gitbase_lint(struct am_lint *lint, char *const *paths, size_t n)
 {
 	struct gitbase gb;
-	const struct am_comment *comments = lint->comments;
-	size_t ncomments = lint->ncomments, i;
+	size_t i;
 	int rc;
 
 	memset(&gb, 0, sizeof(gb));
@@ -760,10 +752,6 @@ int am_gitbase_lint(struct am_lint *lint, char *const *paths, size_t n)
 		AM_BUG("am_gitbase_lint without a base ref");
 	if (git_libgit2_init() < 0)
 		return am_error_set(AM_EGIT, "cannot initialize libgit2");
-	/* Findings here are not about the last file the driver linted. */
-	lint->comments = NULL;
-	lint->ncomments = 0;
-
 	rc = open_repo(&gb, paths, n);
 	if (rc == 0)
 		rc = resolve_ref(&gb);
@@ -774,8 +762,6 @@ int am_gitbase_lint(struct am_lint *lint, char *const *paths, size_t n)
 	if (rc == 0)
 		rc = compare(&gb);
 
-	lint->comments = comments;
-	lint->ncomments = ncomments;
 	am_migs_release(&gb.at_ref);
 	am_migs_release(&gb.on_disk);
 	for (i = 0; i < gb.nscopes; i++)

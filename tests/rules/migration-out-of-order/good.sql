@@ -1,0 +1,1 @@
+UPDATE orders SET status = 'new' WHERE id < 1000;
