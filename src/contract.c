@@ -51,7 +51,7 @@ void am_contract_add_migration(struct am_contract *c, const char *file,
 		AM_GROW(c->items, c->alloc, c->nr + 1);
 		t = &c->items[c->nr++];
 		memset(t, 0, sizeof(*t));
-		t->change = ch[i];	/* steals the strings */
+		t->change = ch[i]; /* steals the strings */
 		t->file = xstrdup(file);
 	}
 	free(ch);
@@ -60,8 +60,8 @@ void am_contract_add_migration(struct am_contract *c, const char *file,
 
 bool am_contract_dir_searched(const char *name)
 {
-	static const char *const skip[] = { "vendor", "node_modules",
-					    "third_party" };
+	static const char *const skip[] = {"vendor", "node_modules",
+					   "third_party"};
 	size_t i;
 
 	if (name[0] == '.')
@@ -74,10 +74,10 @@ bool am_contract_dir_searched(const char *name)
 
 bool am_contract_file_searched(const char *name)
 {
-	static const char *const prose[] = { ".md", ".markdown", ".rst",
-					     ".adoc", ".txt" };
-	static const char *const dumps[] = { "structure.sql", "schema.sql",
-					     "schema.rb" };
+	static const char *const prose[] = {".md", ".markdown", ".rst", ".adoc",
+					    ".txt"};
+	static const char *const dumps[] = {"structure.sql", "schema.sql",
+					    "schema.rb"};
 	size_t i, n = strlen(name);
 
 	for (i = 0; i < AM_ARRAY_SIZE(prose); i++) {
@@ -120,15 +120,15 @@ int am_word_line(const char *data, size_t len, const char *word)
 	return 0;
 }
 
-void am_contract_scan(struct am_contract *c, const char *path,
-		      const char *data, size_t len)
+void am_contract_scan(struct am_contract *c, const char *path, const char *data,
+		      size_t len)
 {
 	size_t i;
 
 	for (i = 0; i < c->nr; i++) {
 		struct am_contract_target *t = &c->items[i];
-		const char *word = t->change.column ? t->change.column
-						    : t->change.table;
+		const char *word =
+			t->change.column ? t->change.column : t->change.table;
 		int line = am_word_line(data, len, word);
 
 		if (!line)
@@ -155,8 +155,7 @@ static const char *old_name(const struct am_sqlchange *c)
 	return c->column ? c->column : c->table;
 }
 
-char *am_contract_message(const struct am_contract_target *t,
-			  const char *ref)
+char *am_contract_message(const struct am_contract_target *t, const char *ref)
 {
 	const struct am_sqlchange *c = &t->change;
 	struct am_buf b = AM_BUF_INIT;
@@ -183,11 +182,12 @@ char *am_contract_hint(const struct am_contract_target *t)
 	const char *old = old_name(&t->change);
 
 	if (t->change.new_name)
-		return xasprintf("keep '%s' until no pod runs the old code: add "
-				 "'%s', write both, backfill, move the reads, "
-				 "and remove '%s' in a later release "
-				 "(expand/contract)",
-				 old, t->change.new_name, old);
+		return xasprintf(
+			"keep '%s' until no pod runs the old code: add "
+			"'%s', write both, backfill, move the reads, "
+			"and remove '%s' in a later release "
+			"(expand/contract)",
+			old, t->change.new_name, old);
 	return xasprintf("first deploy code that no longer uses '%s', then "
 			 "drop it in a later release, once no pod runs the "
 			 "old code (expand/contract)",

@@ -20,11 +20,11 @@
 
 /* One dropped or renamed name, and the first file that still uses it. */
 struct am_contract_target {
-	struct am_sqlchange change;	/* owned strings */
-	char *file;		/* the migration, as reported (owned) */
-	char *hit_path;		/* first file naming it, or NULL (owned) */
-	int hit_line;		/* 1-based line of the first use there */
-	size_t hit_files;	/* files naming it */
+	struct am_sqlchange change; /* owned strings */
+	char *file;		    /* the migration, as reported (owned) */
+	char *hit_path;		    /* first file naming it, or NULL (owned) */
+	int hit_line;		    /* 1-based line of the first use there */
+	size_t hit_files;	    /* files naming it */
 };
 
 struct am_contract {
@@ -58,16 +58,15 @@ bool am_contract_dir_searched(const char *name);
 bool am_contract_file_searched(const char *name);
 
 /* Looks for every target's old name in file 'path' ('len' bytes of text). */
-void am_contract_scan(struct am_contract *c, const char *path,
-		      const char *data, size_t len);
+void am_contract_scan(struct am_contract *c, const char *path, const char *data,
+		      size_t len);
 
 /*
  * The finding for a target that was found (hit_path set), owned:
  * "migration drops column 'orders.note' while code at 'REF' still uses
  * 'note': 'app/orders.go' line 12", and the hint.
  */
-char *am_contract_message(const struct am_contract_target *t,
-			  const char *ref);
+char *am_contract_message(const struct am_contract_target *t, const char *ref);
 char *am_contract_hint(const struct am_contract_target *t);
 
 /*

@@ -25,8 +25,8 @@
 #include "flyway.h"
 #include "util.h"
 
-#define FLYWAY_SEPARATOR "__"
-#define FLYWAY_SUFFIX ".sql"
+#define FLYWAY_SEPARATOR  "__"
+#define FLYWAY_SUFFIX	  ".sql"
 #define FLYWAY_CONF_LIMIT (1024 * 1024)
 
 struct prefix {
@@ -39,49 +39,49 @@ struct prefix {
  * longest prefix first; prefix_find() does the same over this table.
  */
 static const struct prefix prefixes[] = {
-	{ "V", AM_FLYWAY_VERSIONED },
-	{ "U", AM_FLYWAY_UNDO },
-	{ "B", AM_FLYWAY_BASELINE },
-	{ "R", AM_FLYWAY_REPEATABLE },
-	{ "beforeClean", AM_FLYWAY_CALLBACK },
-	{ "afterClean", AM_FLYWAY_CALLBACK },
-	{ "afterCleanError", AM_FLYWAY_CALLBACK },
-	{ "beforeMigrate", AM_FLYWAY_CALLBACK },
-	{ "beforeEachMigrate", AM_FLYWAY_CALLBACK },
-	{ "beforeEachMigrateStatement", AM_FLYWAY_CALLBACK },
-	{ "afterEachMigrateStatement", AM_FLYWAY_CALLBACK },
-	{ "afterEachMigrateStatementError", AM_FLYWAY_CALLBACK },
-	{ "afterEachMigrate", AM_FLYWAY_CALLBACK },
-	{ "afterEachMigrateError", AM_FLYWAY_CALLBACK },
-	{ "beforeRepeatables", AM_FLYWAY_CALLBACK },
-	{ "afterVersioned", AM_FLYWAY_CALLBACK },
-	{ "afterMigrate", AM_FLYWAY_CALLBACK },
-	{ "afterMigrateApplied", AM_FLYWAY_CALLBACK },
-	{ "afterMigrateError", AM_FLYWAY_CALLBACK },
-	{ "beforeUndo", AM_FLYWAY_CALLBACK },
-	{ "beforeEachUndo", AM_FLYWAY_CALLBACK },
-	{ "beforeEachUndoStatement", AM_FLYWAY_CALLBACK },
-	{ "afterEachUndoStatement", AM_FLYWAY_CALLBACK },
-	{ "afterEachUndoStatementError", AM_FLYWAY_CALLBACK },
-	{ "afterEachUndo", AM_FLYWAY_CALLBACK },
-	{ "afterEachUndoError", AM_FLYWAY_CALLBACK },
-	{ "afterUndo", AM_FLYWAY_CALLBACK },
-	{ "afterUndoError", AM_FLYWAY_CALLBACK },
-	{ "beforeValidate", AM_FLYWAY_CALLBACK },
-	{ "afterValidate", AM_FLYWAY_CALLBACK },
-	{ "afterValidateError", AM_FLYWAY_CALLBACK },
-	{ "beforeBaseline", AM_FLYWAY_CALLBACK },
-	{ "afterBaseline", AM_FLYWAY_CALLBACK },
-	{ "afterBaselineError", AM_FLYWAY_CALLBACK },
-	{ "beforeRepair", AM_FLYWAY_CALLBACK },
-	{ "afterRepair", AM_FLYWAY_CALLBACK },
-	{ "afterRepairError", AM_FLYWAY_CALLBACK },
-	{ "beforeInfo", AM_FLYWAY_CALLBACK },
-	{ "afterInfo", AM_FLYWAY_CALLBACK },
-	{ "afterInfoError", AM_FLYWAY_CALLBACK },
-	{ "afterMigrateOperationFinish", AM_FLYWAY_CALLBACK },
-	{ "afterInfoOperationFinish", AM_FLYWAY_CALLBACK },
-	{ "createSchema", AM_FLYWAY_CALLBACK },
+	{"V", AM_FLYWAY_VERSIONED},
+	{"U", AM_FLYWAY_UNDO},
+	{"B", AM_FLYWAY_BASELINE},
+	{"R", AM_FLYWAY_REPEATABLE},
+	{"beforeClean", AM_FLYWAY_CALLBACK},
+	{"afterClean", AM_FLYWAY_CALLBACK},
+	{"afterCleanError", AM_FLYWAY_CALLBACK},
+	{"beforeMigrate", AM_FLYWAY_CALLBACK},
+	{"beforeEachMigrate", AM_FLYWAY_CALLBACK},
+	{"beforeEachMigrateStatement", AM_FLYWAY_CALLBACK},
+	{"afterEachMigrateStatement", AM_FLYWAY_CALLBACK},
+	{"afterEachMigrateStatementError", AM_FLYWAY_CALLBACK},
+	{"afterEachMigrate", AM_FLYWAY_CALLBACK},
+	{"afterEachMigrateError", AM_FLYWAY_CALLBACK},
+	{"beforeRepeatables", AM_FLYWAY_CALLBACK},
+	{"afterVersioned", AM_FLYWAY_CALLBACK},
+	{"afterMigrate", AM_FLYWAY_CALLBACK},
+	{"afterMigrateApplied", AM_FLYWAY_CALLBACK},
+	{"afterMigrateError", AM_FLYWAY_CALLBACK},
+	{"beforeUndo", AM_FLYWAY_CALLBACK},
+	{"beforeEachUndo", AM_FLYWAY_CALLBACK},
+	{"beforeEachUndoStatement", AM_FLYWAY_CALLBACK},
+	{"afterEachUndoStatement", AM_FLYWAY_CALLBACK},
+	{"afterEachUndoStatementError", AM_FLYWAY_CALLBACK},
+	{"afterEachUndo", AM_FLYWAY_CALLBACK},
+	{"afterEachUndoError", AM_FLYWAY_CALLBACK},
+	{"afterUndo", AM_FLYWAY_CALLBACK},
+	{"afterUndoError", AM_FLYWAY_CALLBACK},
+	{"beforeValidate", AM_FLYWAY_CALLBACK},
+	{"afterValidate", AM_FLYWAY_CALLBACK},
+	{"afterValidateError", AM_FLYWAY_CALLBACK},
+	{"beforeBaseline", AM_FLYWAY_CALLBACK},
+	{"afterBaseline", AM_FLYWAY_CALLBACK},
+	{"afterBaselineError", AM_FLYWAY_CALLBACK},
+	{"beforeRepair", AM_FLYWAY_CALLBACK},
+	{"afterRepair", AM_FLYWAY_CALLBACK},
+	{"afterRepairError", AM_FLYWAY_CALLBACK},
+	{"beforeInfo", AM_FLYWAY_CALLBACK},
+	{"afterInfo", AM_FLYWAY_CALLBACK},
+	{"afterInfoError", AM_FLYWAY_CALLBACK},
+	{"afterMigrateOperationFinish", AM_FLYWAY_CALLBACK},
+	{"afterInfoOperationFinish", AM_FLYWAY_CALLBACK},
+	{"createSchema", AM_FLYWAY_CALLBACK},
 };
 
 /* The longest prefix 'name' starts with, or NULL (ResourceNameParser). */
@@ -311,7 +311,7 @@ static int conf_line(struct am_flyway_conf *out, const char *path, int line,
 
 int am_flyway_conf_read(struct am_flyway_conf *out, const char *sql_path)
 {
-	struct am_flyway_conf conf = { 0 };
+	struct am_flyway_conf conf = {0};
 	char *path = xasprintf("%s.conf", sql_path);
 	char *data = NULL, *s, *nl;
 	size_t len;

@@ -568,7 +568,7 @@ static int check_out_of_order(struct gitbase *gb, struct am_mig *d)
 
 /* --- migration-contract-too-early ---------------------------------------- */
 
-#define SEARCH_LIMIT (4 * 1024 * 1024)	/* larger files are not code */
+#define SEARCH_LIMIT (4 * 1024 * 1024) /* larger files are not code */
 
 /* Repository directories that hold migrations (sorted, unique). */
 struct dirset {
@@ -590,8 +590,8 @@ static int str_cmp(const void *a, const void *b)
 static bool dirset_has(const struct dirset *d, const char *dir, size_t len)
 {
 	char *key = xstrndup(dir, len);
-	bool yes = d->nr && bsearch(&key, d->items, d->nr, sizeof(*d->items),
-				    str_cmp);
+	bool yes = d->nr &&
+		   bsearch(&key, d->items, d->nr, sizeof(*d->items), str_cmp);
 
 	free(key);
 	return yes;

@@ -31,7 +31,7 @@ struct am_mig {
 	char *data;    /* contents, NUL-terminated */
 	size_t len;
 	int32_t sum;  /* Flyway checksum of 'data' */
-	size_t seq;		/* order of addition */
+	size_t seq;   /* order of addition */
 	bool matched; /* ref: still on disk; disk: at REF or renamed */
 };
 

@@ -433,3 +433,32 @@ Test(gitbase, contract_only_for_new_migrations)
 	commit("base");
 	expect("HEAD", "db", "");
 }
+
+Test(gitbase, any_revspec_names_the_base)
+{
+	FILE *fp;
+	char sha[64] = "", *short_sha;
+
+	base_repo();
+	put("db/V3__c.sql", "SELECT 3;\n");
+	commit("v3");
+	sh("git rev-parse HEAD~1 > ../sha");
+	fp = fopen("../sha", "r");
+	cr_assert_not_null(fp);
+	cr_assert_not_null(fgets(sha, sizeof(sha), fp));
+	fclose(fp);
+	sha[strcspn(sha, "\n")] = '\0';
+	sh("git -c user.name=t -c user.email=t@example.com tag -a v1 -m v1 "
+	   "HEAD~1");
+	put("db/V2_5__late.sql", "SELECT 25;\n");
+	short_sha = xstrndup(sha, 12);
+	/* At HEAD~1 the highest version is 2: 2.5 is in order there. */
+	expect(sha, "db", "");
+	expect(short_sha, "db", "");
+	expect("v1", "db", "");
+	expect("main", "db",
+	       "db/V2_5__late.sql:1:1: warning: new migration "
+	       "'db/V2_5__late.sql' has version 2.5, not above the highest "
+	       "version 3 at 'main' ('V3__c.sql') [migration-out-of-order]\n");
+	free(short_sha);
+}
