@@ -73,11 +73,21 @@ SQL_SRC := \
 	src/sqlops.c
 
 # generate: spec, rendering, emission.
-GEN_SRC :=
+GEN_SRC := \
+	src/emit.c \
+	src/generate.c \
+	src/render.c \
+	src/render_bundle.c \
+	src/render_include.c \
+	src/spec.c \
+	src/spec_env.c \
+	src/spec_node.c
 
 # Command-line front end (not in the unit-test binary).
 CLI_SRC := \
+	src/cmd_generate.c \
 	src/cmd_lint.c \
+	src/cmd_parameters.c \
 	src/cmd_rules.c \
 	src/main.c
 

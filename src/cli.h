@@ -39,15 +39,25 @@ int am_cli_help(FILE *fp, const char *name);
 /* The version string: "0.1.0 (git 1a2b3c4d5e6f)". */
 const char *am_version(void);
 
+/*
+ * Prints the message of a failed generate or parameters run: positioned
+ * (AM_EINVALID) messages as they are, others as "argomig: <msg>".
+ */
+void am_cli_print_generate_error(int code);
+
 int cmd_explain(int argc, char **argv);
+int cmd_generate(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_lint(int argc, char **argv);
+int cmd_parameters(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 
 extern const char cmd_explain_usage[];
+extern const char cmd_generate_usage[];
 extern const char cmd_help_usage[];
 extern const char cmd_lint_usage[];
+extern const char cmd_parameters_usage[];
 extern const char cmd_rules_usage[];
 extern const char cmd_version_usage[];
 

@@ -46,8 +46,8 @@ bool am_emit_plain_is_ambiguous(const char *s)
 	const char *p = s;
 	size_t i;
 
-	if (!*s)
-		return true;
+	if (!*s || *s == ':' || *s == '?')
+		return true;	/* empty, or an indicator a reader may trip on */
 	for (i = 0; i < AM_ARRAY_SIZE(reserved_words); i++)
 		if (!strcmp(s, reserved_words[i]))
 			return true;

@@ -29,7 +29,8 @@ int am_emit_docs(struct am_buf *out, json_t *const *docs, size_t n);
 /*
  * True if the plain scalar 's' would be read by a YAML 1.1 or 1.2 loader
  * (Kubernetes' sigs.k8s.io/yaml included) as something other than a
- * string: null, a boolean, a number, a timestamp, or empty.
+ * string: null, a boolean, a number, a timestamp, or empty. Strings that
+ * start with ':' or '?' count too: plain is legal but easy to misread.
  */
 bool am_emit_plain_is_ambiguous(const char *s);
 

@@ -21,8 +21,10 @@
 /* Sorted by name; `argomig help` lists them in this order. */
 static const struct am_cmd commands[] = {
 	{ "explain", cmd_explain, "show a rule's documentation: why, bad and good examples", cmd_explain_usage },
+	{ "generate", cmd_generate, "render argomig.yaml into Kubernetes manifests (Argo CD plugin)", cmd_generate_usage },
 	{ "help", cmd_help, "show help for argomig or one of its commands", cmd_help_usage },
 	{ "lint", cmd_lint, "check manifests and SQL migrations for deploy-day outage patterns", cmd_lint_usage },
+	{ "parameters", cmd_parameters, "print the Argo CD parameter announcements of argomig.yaml", cmd_parameters_usage },
 	{ "rules", cmd_rules, "list every rule with its default severity", cmd_rules_usage },
 	{ "version", cmd_version, "print the version and the git revision", cmd_version_usage },
 };
