@@ -60,27 +60,31 @@ static bool is_alnum(char c)
 char *am_image_version(const char *image)
 {
 	const char *at = strchr(image, '@');
-	const char *slash = strrchr(image, '/');
-	const char *colon = strrchr(slash ? slash : image, ':');
-	char *v, *s;
+	char *name = at ? xstrndup(image, (size_t)(at - image)) : xstrdup(image);
+	const char *slash = strrchr(name, '/');
+	const char *colon = strrchr(slash ? slash : name, ':');
+	char *v, *s, *start;
 	size_t n;
 
-	if (colon && (!at || colon < at))
-		v = at ? xstrndup(colon + 1, (size_t)(at - colon - 1))
-		       : xstrdup(colon + 1);
+	if (colon)
+		v = xstrdup(colon + 1);
 	else if (at && strchr(at, ':'))
 		v = xstrndup(strchr(at, ':') + 1, 12);
 	else
-		v = xstrdup("unversioned");
+		v = xstrdup("");
+	free(name);
 	for (s = v; *s; s++)
 		if (!is_label_char(*s))
 			*s = '-';
+	for (start = v; *start && !is_alnum(*start); start++)
+		;
+	memmove(v, start, strlen(start) + 1);
 	n = strlen(v);
 	if (n > 63)
 		v[n = 63] = '\0';
 	while (n && !is_alnum(v[n - 1]))
 		v[--n] = '\0';
-	if (!n || !is_alnum(v[0])) {
+	if (!n) {
 		free(v);
 		return xstrdup("unversioned");
 	}

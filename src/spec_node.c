@@ -203,7 +203,7 @@ const char *am_snode_where(const struct am_snode *n, const struct am_snode *pare
 {
 	if (n->v)
 		return n->ptr;
-	return parent && parent->ptr[0] ? parent->ptr : NULL;
+	return parent ? parent->ptr : NULL;
 }
 
 /*
