@@ -19,6 +19,18 @@
 #include "spec.h"
 #include "yaml_load.h"
 
+bool am_generate_is_spec(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return !strcmp(slash ? slash + 1 : path, "argomig.yaml");
+}
+
+char *am_generate_rendered_name(const char *spec_path)
+{
+	return xasprintf("%s (rendered)", spec_path);
+}
+
 void am_generate_init(struct am_generate *g)
 {
 	memset(g, 0, sizeof(*g));
@@ -116,7 +128,7 @@ int am_generate_run(struct am_generate *g, struct am_lint *lint,
 		goto out;
 	g->lint_warn = spec->lint_warn;
 	g->objects = r.nr;
-	g->rendered = xasprintf("%s (rendered)", spec_path);
+	g->rendered = am_generate_rendered_name(spec_path);
 	ret = self_check(g, lint, &r);
 out:
 	free(docs);

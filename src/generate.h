@@ -26,6 +26,11 @@ struct am_generate {
 	size_t objects;		/* objects rendered */
 };
 
+/* True if 'path' names a spec: its file name is argomig.yaml. */
+bool am_generate_is_spec(const char *path);
+/* The name findings about the rendering of 'spec_path' carry (owned). */
+char *am_generate_rendered_name(const char *spec_path);
+
 void am_generate_init(struct am_generate *g);
 /* Release after the lint that holds findings about g->rendered. */
 void am_generate_release(struct am_generate *g);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "generate.h"
 #include "gitbase.h"
 #include "k8s.h"
 #include "lint_input.h"
@@ -240,6 +241,34 @@ static struct am_run_file *add_file(struct am_lint_run *run, const char *path,
 	return f;
 }
 
+/*
+ * An argomig.yaml spec: rendered as `argomig generate` would (without
+ * Argo CD's environment), the result linted under the name
+ * "<spec> (rendered)" with the spec's configuration. A spec that cannot
+ * be rendered is an unreadable input.
+ */
+static int lint_spec(struct am_lint_run *run, struct am_run_file *f,
+		     const struct am_input_file *in)
+{
+	char *rendered = am_generate_rendered_name(f->path);
+	char *dir = in->abs ? am_path_dirname(in->abs) : NULL;
+	struct am_run_file *rf = find_file(run, rendered);
+	struct am_generate g;
+	int ret;
+
+	if (!rf)
+		rf = add_file(run, rendered, f->config);
+	free(rendered);
+	run->lint->summary.files++;
+	am_lint_enter_file(run->lint, rf->path);
+	am_generate_init(&g);
+	ret = am_generate_run(&g, run->lint, f->path, NULL,
+			      dir ? am_path_basename(dir) : NULL);
+	am_generate_release(&g);
+	free(dir);
+	return ret;
+}
+
 /* The configuration of one input file (stdin: the current directory's). */
 static int config_of(struct am_lint_run *run, const struct am_input_file *in,
 		     const struct am_config **out)
@@ -295,7 +324,10 @@ int am_lint_run_input(struct am_lint_run *run, const char *arg)
 		am_lint_enter_file(lint, f->path);
 		switch (file->kind) {
 		case AM_INPUT_YAML:
-			ret = lint_yaml(run, set, f);
+			if (file->abs && am_generate_is_spec(file->path))
+				ret = lint_spec(run, f, file);
+			else
+				ret = lint_yaml(run, set, f);
 			break;
 		case AM_INPUT_SQL:
 			AM_GROW(sql, asql, nsql + 1);
