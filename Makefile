@@ -165,6 +165,23 @@ SARIF_MULTITOOL := tools/node/node_modules/@microsoft/sarif-multitool-linux/Sari
 test-sarif: $(BUILD)/argomig
 	sh tests/sarif/run.sh $(BUILD)/argomig $(SARIF_MULTITOOL)
 
+# --- benchmarks ------------------------------------------------------------
+# Each benchmark family is one phony target; `make bench` runs them all.
+# Corpora are generated under $(BUILD)/bench by scripts, never committed.
+BENCH_TARGETS := bench-lint
+
+bench: deps
+	$(MAKE) all
+	$(MAKE) --no-print-directory $(BENCH_TARGETS)
+
+$(BUILD)/bench/yaml_parse: tools/bench/yaml_parse.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -O2 $(WARN) $(shell $(PKG_CONFIG) --cflags yaml-0.1) -o $@ $< \
+		$(shell $(PKG_CONFIG) --libs yaml-0.1)
+
+bench-lint: $(BUILD)/argomig $(BUILD)/bench/yaml_parse
+	sh tools/bench/lint-bench.sh $(BUILD)/argomig $(BUILD)/bench/yaml_parse $(BUILD)/bench/k8s
+
 # ASan + UBSan + LeakSanitizer over the whole suite. Criterion reports a
 # leak in a test but still exits 0 (reference/toolchain.md), so every
 # sanitizer report in the log fails the run.
@@ -210,4 +227,4 @@ fmt:
 clean:
 	rm -rf build
 
-.PHONY: all deps demo test check fuzz install fmt clean $(TEST_TARGETS)
+.PHONY: all deps demo test check fuzz bench install fmt clean $(TEST_TARGETS) $(BENCH_TARGETS)
