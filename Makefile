@@ -61,7 +61,12 @@ CORE_SRC := \
 K8S_SRC := \
 	src/k8s.c \
 	src/manifest.c \
-	src/objset.c
+	src/objset.c \
+	src/rules/k8s_argocd.c \
+	src/rules/k8s_containers.c \
+	src/rules/k8s_hooks.c \
+	src/rules/k8s_jobs.c \
+	src/rules/k8s_secrets.c
 
 # SQL migrations: parsing, Flyway, git base, rules.
 SQL_SRC := \

@@ -151,7 +151,7 @@ bool am_atoi(const char *str, long *out)
 
 /* --- images and command words ------------------------------------------- */
 
-void am_image_parse(const char *image, struct am_buf *out, const char **tag,
+void am_image_parse(const char *image, struct am_buf *out, struct am_buf *tag,
 		    const char **digest)
 {
 	static const char *const registries[] = {
@@ -169,11 +169,10 @@ void am_image_parse(const char *image, struct am_buf *out, const char **tag,
 		else if (*p == ':')
 			colon = p;
 	}
+	am_buf_reset(tag);
 	if (colon && (!slash || colon > slash)) {
-		*tag = colon + 1;
+		am_buf_add(tag, colon + 1, (size_t)(end - colon - 1));
 		end = colon;
-	} else {
-		*tag = NULL;
 	}
 	for (i = 0; i < AM_ARRAY_SIZE(registries); i++) {
 		if (am_starts_with(image, registries[i])) {
@@ -352,8 +351,8 @@ const char *am_container_migration(const json_t *container, bool *flyway)
 
 	*flyway = false;
 	if (image) {
-		struct am_buf repo = AM_BUF_INIT;
-		const char *tag, *digest;
+		struct am_buf repo = AM_BUF_INIT, tag = AM_BUF_INIT;
+		const char *digest;
 
 		am_image_parse(image, &repo, &tag, &digest);
 		for (i = 0; i < AM_ARRAY_SIZE(migration_images); i++) {
@@ -365,6 +364,7 @@ const char *am_container_migration(const json_t *container, bool *flyway)
 		if (!what && !strcmp(basename_of(repo.buf), "goose"))
 			what = "a goose image";
 		am_buf_release(&repo);
+		am_buf_release(&tag);
 	}
 	am_words_of_container(&w, container);
 	for (i = 0; i < AM_ARRAY_SIZE(migration_commands); i++) {

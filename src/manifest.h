@@ -139,10 +139,11 @@ bool am_atoi(const char *str, long *out);
 
 /*
  * The image's repository without registry "docker.io/", tag and digest
- * ("flyway/flyway" for "docker.io/flyway/flyway:10@sha256:..."), in 'out'.
- * Sets *tag and *digest (borrowed from 'image', NULL when absent).
+ * ("flyway/flyway" for "docker.io/flyway/flyway:10@sha256:..."), in 'out';
+ * the tag in 'tag' ("" when none); *digest is borrowed from 'image' (after
+ * the '@'), or NULL.
  */
-void am_image_parse(const char *image, struct am_buf *out, const char **tag,
+void am_image_parse(const char *image, struct am_buf *out, struct am_buf *tag,
 		    const char **digest);
 
 /*

@@ -252,18 +252,23 @@ Test(manifest, shell_words)
 
 Test(manifest, image_tags_and_digests)
 {
-	struct am_buf repo = AM_BUF_INIT;
-	const char *tag, *digest;
+	struct am_buf repo = AM_BUF_INIT, tag = AM_BUF_INIT;
+	const char *digest;
 
 	am_image_parse("localhost:5000/tools/flyway", &repo, &tag, &digest);
 	cr_assert_str_eq(repo.buf, "localhost:5000/tools/flyway");
-	cr_assert_null(tag);
+	cr_assert_str_eq(tag.buf, "");
 	cr_assert_null(digest);
 	am_image_parse("docker.io/library/postgres:15@sha256:00", &repo, &tag, &digest);
 	cr_assert_str_eq(repo.buf, "postgres");
+	cr_assert_str_eq(tag.buf, "15");
 	cr_assert_str_eq(digest, "sha256:00");
-	cr_assert(!strncmp(tag, "15@", 3));
+	am_image_parse("registry.example.com:443/flyway/flyway@sha256:11", &repo, &tag, &digest);
+	cr_assert_str_eq(repo.buf, "registry.example.com:443/flyway/flyway");
+	cr_assert_str_eq(tag.buf, "");
+	cr_assert_str_eq(digest, "sha256:11");
 	am_buf_release(&repo);
+	am_buf_release(&tag);
 }
 
 Test(manifest, csv_items_are_trimmed_and_empty_ones_dropped)
@@ -358,6 +363,52 @@ Test(manifest, lists_are_flattened_and_non_objects_skipped)
 	cr_assert_str_eq(lint.diags.items[0].object, "v1/ConfigMap/b");
 	free(got);
 	cr_assert_eq(am_k8s_lint_set(&lint, set), 0);
+	am_objset_free(set);
+	am_lint_release(&lint);
+}
+
+Test(manifest, objset_keeps_summaries_and_comment_suppressions)
+{
+	struct am_lint lint;
+	struct am_objset *set = am_objset_new();
+	const struct am_set_entry *w, *j, *h;
+
+	am_lint_init(&lint);
+	lint_text(&lint, set,
+		  "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api, namespace: shop}\n"
+		  "spec:\n  template:\n    spec:\n      initContainers:\n"
+		  "      # argomig:ignore init-container-migration -- single tenant\n"
+		  "      - name: m\n        image: migrate/migrate\n"
+		  "        envFrom: [{secretRef: {name: db}}]\n"
+		  "---\n"
+		  "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: mig\n"
+		  "  annotations: {argocd.argoproj.io/sync-wave: \"3\"}\n"
+		  "spec:\n  template:\n    spec:\n      containers:\n"
+		  "      - name: m\n        image: flyway/flyway:10\n"
+		  "        env:\n        - name: P\n          valueFrom: {secretKeyRef: {name: db, key: p}}\n"
+		  "---\n"
+		  "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: h}\n"
+		  "spec: {scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: api}}\n");
+	cr_assert_eq(set->n, 3);
+	w = &set->v[0];
+	j = &set->v[1];
+	h = &set->v[2];
+	cr_assert_eq(w->role, AM_SET_WORKLOAD);
+	cr_assert_eq(w->ncontainers, 1);
+	cr_assert_eq(w->containers[0].at.line, 9);
+	cr_assert_eq(w->containers[0].at.col, 9);
+	cr_assert_str_eq(w->containers[0].at.suppressed, "single tenant");
+	cr_assert_str_eq(w->secrets[0].name, "db");
+	cr_assert_eq(j->role, AM_SET_MIGRATION_JOB);
+	cr_assert_eq(j->wave, 3);
+	cr_assert_eq(j->wave_at.line, 17);
+	cr_assert_eq(j->wave_at.col, 17);
+	cr_assert_eq(j->secrets[0].at.line, 26);
+	cr_assert_eq(j->secrets[0].at.col, 38);
+	cr_assert_eq(h->role, AM_SET_HPA);
+	cr_assert(am_objset_hpa_targets(set, w));
+	cr_assert_eq(am_k8s_lint_set(&lint, set), 0);
+	cr_assert_eq(set->n, 0);
 	am_objset_free(set);
 	am_lint_release(&lint);
 }
