@@ -133,6 +133,37 @@ static void plugin_report(const struct plugin_ctx *pc, const char *rel,
 static void check_keys(const struct plugin_ctx *pc, const json_t *node,
 		       const struct schema *sc, struct am_buf *ptr);
 
+/* "/spec/parameters/static/0/x" as "spec.parameters.static[0].x". */
+static char *dotted(const char *ptr)
+{
+	struct am_buf b = AM_BUF_INIT;
+	const char *p = ptr;
+
+	while (*p == '/') {
+		const char *seg = ++p;
+		bool index = true;
+
+		for (; *p && *p != '/'; p++)
+			if (*p < '0' || *p > '9')
+				index = false;
+		if (index && p > seg) {
+			am_buf_addch(&b, '[');
+			am_buf_add(&b, seg, (size_t)(p - seg));
+			am_buf_addch(&b, ']');
+			continue;
+		}
+		if (b.len)
+			am_buf_addch(&b, '.');
+		for (; seg < p; seg++) {
+			if (*seg == '~' && seg + 1 < p && (seg[1] == '0' || seg[1] == '1'))
+				am_buf_addch(&b, *++seg == '0' ? '~' : '/');
+			else
+				am_buf_addch(&b, *seg);
+		}
+	}
+	return am_buf_detach(&b);
+}
+
 static void check_mapping(const struct plugin_ctx *pc, const json_t *node,
 			  const struct schema *sc, struct am_buf *ptr)
 {
@@ -148,8 +179,7 @@ static void check_mapping(const struct plugin_ctx *pc, const json_t *node,
 			if (!strcasecmp(sc->keys[i], key))
 				break;
 		if (!sc->keys[i]) {
-			char *path = xasprintf("%s%s%s", sc->name,
-					       *sc->name ? "." : "", key);
+			char *path = dotted(ptr->buf);
 
 			plugin_report(pc, ptr->buf,
 				      "remove it or fix the spelling: only apiVersion, kind, metadata and spec (version, init, generate, discover, parameters, preserveFileMode, provideGitCreds) are read",

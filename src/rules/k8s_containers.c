@@ -88,6 +88,9 @@ int rule_k8s_app_container_migration(const struct am_rule *rule,
 
 /* --- migration-wave-order ----------------------------------------------- */
 
+static const char wave_hint[] =
+	"make the Job a PreSync hook (argocd.argoproj.io/hook: PreSync), or give it a sync-wave lower than every workload's";
+
 int rule_k8s_migration_wave_order(const struct am_rule *rule,
 				  struct am_lint *lint,
 				  const struct am_subject *s)
@@ -110,15 +113,22 @@ int rule_k8s_migration_wave_order(const struct am_rule *rule,
 		}
 		if (!first)
 			continue;
-		if (first->wave == job->wave)
+		if (first->wave == job->wave && strcmp(first->kind, "Rollout"))
 			am_pending_report(lint, rule, rule->severity, &job->wave_at,
-					  "make the Job a PreSync hook (argocd.argoproj.io/hook: PreSync), or give it a sync-wave lower than every workload's",
+					  wave_hint,
 					  "migration Job '%s' is in sync wave %ld with %s '%s': within a wave Argo CD applies the %s first, so the app rolls out before the migration",
 					  job->name, job->wave, first->kind,
 					  first->name, first->kind);
+		else if (first->wave == job->wave)
+			/* kinds outside gitops-engine's kind order sort after Jobs, in the same step */
+			am_pending_report(lint, rule, rule->severity, &job->wave_at,
+					  wave_hint,
+					  "migration Job '%s' is in sync wave %ld with %s '%s': Argo CD applies both without waiting for the Job, so the app rolls out while the migration runs",
+					  job->name, job->wave, first->kind,
+					  first->name);
 		else
 			am_pending_report(lint, rule, rule->severity, &job->wave_at,
-					  "make the Job a PreSync hook (argocd.argoproj.io/hook: PreSync), or give it a sync-wave lower than every workload's",
+					  wave_hint,
 					  "migration Job '%s' (sync wave %ld) is applied after %s '%s' (sync wave %ld): the app rolls out before the migration",
 					  job->name, job->wave, first->kind,
 					  first->name, first->wave);
