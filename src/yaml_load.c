@@ -779,8 +779,11 @@ static int parser_failure(struct am_yaml_reader *r)
 	if (is_indent_tab(r, at)) {
 		add_problem(r, at, "tab character in indentation (YAML allows only spaces)");
 	} else if (p->context) {
-		add_problem(r, at, "%s (%s)", p->problem ? p->problem : "syntax error",
-			    p->context);
+		struct am_loc ctx = mark_loc(p->context_mark);
+
+		add_problem(r, at, "%s (%s that starts at %d:%d)",
+			    p->problem ? p->problem : "syntax error", p->context,
+			    ctx.line, ctx.col);
 	} else {
 		add_problem(r, at, "%s", p->problem ? p->problem : "syntax error");
 	}

@@ -204,7 +204,7 @@ Test(yaml_load, syntax_error_is_a_problem_at_libyamls_mark)
 	cr_assert_eq(p->at.line, 3);
 	cr_assert_eq(p->at.col, 2);
 	cr_assert_str_eq(p->message,
-			 "did not find expected ',' or ']' (while parsing a flow sequence)");
+			 "did not find expected ',' or ']' (while parsing a flow sequence that starts at 2:4)");
 	unload(&l);
 }
 
