@@ -13,8 +13,11 @@
 #   expected-status   exit status (missing: 0)
 #   expected-files/   optional: files the run must write, compared exactly
 #                     with the same paths in the copy
-# Give test directory names to run only those.
+# Give test directory names to run only those. With ARGOMIG_UPDATE=1
+# the expected stdout, stderr and status are rewritten from this run
+# (review the diff before committing it).
 set -u
+update=${ARGOMIG_UPDATE:-0}
 argomig=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 shift
 top=$(cd "$(dirname "$0")" && pwd)
@@ -46,6 +49,20 @@ for dir in "$@"; do
 		"$argomig" "$@" <"$input" >"$tmp/$name.stdout" 2>"$tmp/$name.stderr"
 		echo $? >"$tmp/$name.status"
 	) || { echo "FAIL $name: setup failed"; fail=1; continue; }
+	if [ "$update" = 1 ]; then
+		for stream in stdout stderr; do
+			if [ -s "$tmp/$name.$stream" ]; then
+				cp "$tmp/$name.$stream" "$dir/expected-$stream"
+			else
+				rm -f "$dir/expected-$stream"
+			fi
+		done
+		if [ "$(cat "$tmp/$name.status")" = 0 ]; then
+			rm -f "$dir/expected-status"
+		else
+			cp "$tmp/$name.status" "$dir/expected-status"
+		fi
+	fi
 	want_status=0
 	[ -f "$dir/expected-status" ] && want_status=$(cat "$dir/expected-status")
 	got_status=$(cat "$tmp/$name.status")
