@@ -778,12 +778,16 @@ static int parser_failure(struct am_yaml_reader *r)
 	at = mark_loc(p->problem_mark);
 	if (is_indent_tab(r, at)) {
 		add_problem(r, at, "tab character in indentation (YAML allows only spaces)");
-	} else if (p->context) {
+	} else if (p->context && (p->context_mark.line != p->problem_mark.line ||
+				  p->context_mark.column != p->problem_mark.column)) {
 		struct am_loc ctx = mark_loc(p->context_mark);
 
 		add_problem(r, at, "%s (%s that starts at %d:%d)",
 			    p->problem ? p->problem : "syntax error", p->context,
 			    ctx.line, ctx.col);
+	} else if (p->context) {
+		add_problem(r, at, "%s (%s)", p->problem ? p->problem : "syntax error",
+			    p->context);
 	} else {
 		add_problem(r, at, "%s", p->problem ? p->problem : "syntax error");
 	}

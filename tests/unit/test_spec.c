@@ -395,7 +395,7 @@ Test(spec, header_and_document)
 		     "argomig.yaml:1:1: error: apiVersion must be argomig.io/v1alpha1");
 	expect_error("", "argomig.yaml: error: the spec is empty; it needs apiVersion: argomig.io/v1alpha1, kind: MigrationApp and a spec");
 	expect_error("[1, 2]\n", "argomig.yaml:1:1: error: the spec must be a mapping with apiVersion: argomig.io/v1alpha1 and kind: MigrationApp");
-	expect_error("a: [1\n", "argomig.yaml:2:1: error: did not find expected ',' or ']' (while parsing a flow sequence)");
+	expect_error("a: [1\n", "argomig.yaml:2:1: error: did not find expected ',' or ']' (while parsing a flow sequence that starts at 1:4)");
 }
 
 Test(spec, unreadable_file)
