@@ -74,7 +74,14 @@ SQL_SRC := \
 	src/flyway.c \
 	src/gitbase.c \
 	src/migfile.c \
+	src/rules/sql_columns.c \
+	src/rules/sql_constraints.c \
+	src/rules/sql_data.c \
+	src/rules/sql_files.c \
+	src/rules/sql_index.c \
+	src/rules/sql_locks.c \
 	src/sqlfile.c \
+	src/sqllint.c \
 	src/sqlops.c
 
 # generate: spec, rendering, emission.
