@@ -22,6 +22,7 @@
 #include "lint_input.h"
 #include "lint_run.h"
 #include "path.h"
+#include "sqllint.h"
 #include "util.h"
 #include "yaml_load.h"
 
@@ -347,6 +348,7 @@ int am_lint_run_input(struct am_lint_run *run, const char *arg)
 	 * ignored paths already dropped, each with its configuration in
 	 * run->files (am_lint_enter_file() switches to it).
 	 */
+	ret = am_sql_lint_files(lint, sql, nsql);
 out:
 	am_objset_free(set);
 	free(sql);

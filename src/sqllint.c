@@ -294,6 +294,7 @@ static int lint_file(struct am_lint *lint, struct am_migdir *d, size_t k)
 	int ret;
 
 	d->cur = k;
+	am_lint_enter_file(lint, mf->path);
 	lint->comments = mf->sql->comments;
 	lint->ncomments = mf->sql->ncomments;
 	lint->summary.files++;
@@ -358,7 +359,7 @@ static int pathref_cmp(const void *pa, const void *pb)
 	return a->i < b->i ? -1 : a->i > b->i;
 }
 
-int am_sql_lint_files(struct am_lint *lint, char *const *paths, size_t n)
+int am_sql_lint_files(struct am_lint *lint, const char *const *paths, size_t n)
 {
 	struct pathref *refs = xmalloc((n ? n : 1) * sizeof(*refs));
 	size_t i, j;

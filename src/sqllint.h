@@ -58,7 +58,7 @@ struct am_migdir {
  * statements in lint->summary. Returns 0, or a negative AM_E* code when a
  * file cannot be read (findings made so far stay in the lint).
  */
-int am_sql_lint_files(struct am_lint *lint, char *const *paths, size_t n);
+int am_sql_lint_files(struct am_lint *lint, const char *const *paths, size_t n);
 
 /* ---- for the rules (src/rules/sql_*.c) ---------------------------------- */
 
