@@ -179,6 +179,7 @@ int rule_sql_drop_table(const struct am_rule *rule, struct am_lint *lint,
 {
 	const struct am_sqlnode *st, *c;
 	struct am_buf names = AM_BUF_INIT;
+	size_t count = 0;
 
 	if (s->file->contract || s->stmt->lead != AM_LEAD_DROP)
 		return 0;
@@ -191,7 +192,7 @@ int rule_sql_drop_table(const struct am_rule *rule, struct am_lint *lint,
 				am_sqlnode_get(am_sqlnode_as(c, "List"), "items");
 			const struct am_sqlnode *i;
 
-			am_buf_adds(&names, names.len ? "\", \"" : "");
+			am_buf_adds(&names, count++ ? "\", \"" : "");
 			for (i = items ? items->child : NULL; i; i = i->next) {
 				am_buf_adds(&names, am_sqlnode_str(
 						am_sqlnode_as(i, "String"), "sval"));
@@ -202,8 +203,9 @@ int rule_sql_drop_table(const struct am_rule *rule, struct am_lint *lint,
 	am_sqlstmt_report(lint, rule, AM_SEV_OFF, s->stmt,
 			  "stop using the table in one release, then drop it in a later "
 			  "migration marked '-- argomig:contract'",
-			  "table \"%s\" is dropped: pods of the running version may still use it",
-			  names.buf);
+			  "%s \"%s\" %s dropped: pods of the running version may still use %s",
+			  count > 1 ? "tables" : "table", names.buf,
+			  count > 1 ? "are" : "is", count > 1 ? "them" : "it");
 	am_buf_release(&names);
 	return 0;
 }

@@ -1,0 +1,2 @@
+DROP INDEX CONCURRENTLY orders_d_idx;
+DROP INDEX CONCURRENTLY orders_e_idx;

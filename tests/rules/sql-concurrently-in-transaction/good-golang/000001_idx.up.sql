@@ -1,0 +1,1 @@
+CREATE INDEX CONCURRENTLY orders_d_idx ON orders (d);

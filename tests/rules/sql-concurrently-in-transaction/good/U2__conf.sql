@@ -1,0 +1,2 @@
+DROP INDEX CONCURRENTLY orders_b_idx;
+DROP INDEX CONCURRENTLY orders_a_idx;
