@@ -4,10 +4,12 @@
 # error it reports fails the test; its warnings are shown.
 #
 # The logs cover findings with and without an object, a suppressed
-# finding, no finding at all, stdin, an absolute path, and file names that
-# need percent-encoding (space, '%', ':', ',', '#', non-ASCII, invalid UTF-8).
+# finding, no finding at all, stdin, an absolute path, file names that
+# need percent-encoding (space, '%', ':', ',', '#', non-ASCII, invalid
+# UTF-8), and the bad fixture of every rule (tests/rules/*/bad*).
 set -u
 argomig=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+rules=$(cd "$(dirname "$0")/../rules" && pwd)
 multitool=$(cd "$(dirname "$2")" 2>/dev/null && pwd)/$(basename "$2")
 if [ ! -x "$multitool" ]; then
 	echo "sarif: $multitool is missing; run 'make deps'" >&2
@@ -40,6 +42,7 @@ status=0
 "$argomig" lint --format sarif - <in/dup.yaml >out/stdin.sarif
 "$argomig" lint --format sarif "$tmp/in/dup.yaml" >out/absolute.sarif
 "$argomig" lint --output sarif=out/output.sarif in/suppressed.yaml >/dev/null
+(cd "$rules" && "$argomig" lint --format sarif ./*/bad*) >out/rules.sarif
 
 for f in out/*.sarif; do
 	if ! "$multitool" validate "$f" >"$f.log" 2>&1; then
@@ -65,7 +68,8 @@ if [ "$n" -ne 9 ]; then
 fi
 if ! grep -q '"uri": "in/odd/a%3Ab%2Cc%23d.yaml"' out/findings.sarif ||
    ! grep -q '"uri": "file:///' out/absolute.sarif ||
-   ! grep -q '"justification": "generated, fixed upstream"' out/output.sarif; then
+   ! grep -q '"justification": "generated, fixed upstream"' out/output.sarif ||
+   [ "$(grep -c '"ruleId"' out/rules.sarif)" -lt "$(ls -d "$rules"/*/ | wc -l)" ]; then
 	echo "FAIL: URIs or suppressions are not as expected"
 	status=1
 fi
