@@ -8,7 +8,7 @@
 #   make fmt        clang-format every source file
 
 VERSION    := 0.1.0
-REVISION   := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+REVISION   := $(shell sh tools/revision.sh)
 PREFIX     ?= /usr/local
 BUILD      ?= build
 PKG_CONFIG ?= pkg-config
@@ -33,7 +33,7 @@ WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 CFLAGS   ?= -O2 -g
 AM_CFLAGS = -std=c11 $(WARN) $(CFLAGS) $(SAN)
 AM_CPPFLAGS = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Isrc -I$(BUILD)/gen \
-	    -DAM_VERSION='"$(VERSION)"' -DAM_REVISION='"$(REVISION)"' \
+	    -DAM_VERSION='"$(VERSION)"' \
 	    $(shell $(PKG_CONFIG) --cflags yaml-0.1 jansson libgit2 libpq 2>/dev/null)
 AM_LDFLAGS = $(SAN) $(LDFLAGS)
 
@@ -127,6 +127,13 @@ $(BUILD)/obj/%.o: %.c $(HDR) Makefile
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo '  CC      $<')
 	$(Q)$(CC) $(AM_CPPFLAGS) $(AM_CFLAGS) -c -o $@ $<
+
+# The revision lives in a generated header rewritten only when it changes:
+# a new commit rebuilds main.o, and an unchanged tree rebuilds nothing.
+REV_HDR := $(BUILD)/gen/revision.h
+$(REV_HDR): FORCE
+	@sh tools/revision.sh $@ '$(REVISION)'
+$(BUILD)/obj/src/main.o: $(REV_HDR)
 
 $(GEN_DOC): $(DOCS) tools/embed-docs.sh
 	@mkdir -p $(dir $@)
@@ -240,3 +247,8 @@ clean:
 	rm -rf build
 
 .PHONY: all deps demo test check fuzz bench install fmt clean $(TEST_TARGETS) $(BENCH_TARGETS)
+
+print-version:
+	@echo $(VERSION)
+
+.PHONY: print-version FORCE
