@@ -14,10 +14,12 @@
 # with podman, no Docker engine needed (tools/image.sh).
 
 FROM debian:bookworm-slim AS builder
+# The libraries come from tools/deps.sh, the list `make deps` installs.
+COPY tools/deps.sh /tmp/deps.sh
 RUN apt-get update \
- && apt-get install -y --no-install-recommends gcc libc6-dev make pkg-config \
-	libgit2-dev libjansson-dev libpg-query-dev libpq-dev libyaml-dev zlib1g-dev \
- && rm -rf /var/lib/apt/lists/*
+ && apt-get install -y --no-install-recommends gcc libc6-dev make \
+	$(sh /tmp/deps.sh build-packages) \
+ && rm -rf /var/lib/apt/lists/* /tmp/deps.sh
 WORKDIR /src
 COPY Makefile ./
 COPY tools/ tools/
@@ -51,8 +53,9 @@ RUN apt-get update \
  && groupadd -g 999 argocd \
  && useradd -u 999 -g 999 -d /home/argocd -M -s /usr/sbin/nologin argocd
 COPY --from=builder /out/cmp/ /
-RUN chown -R 999:999 /home/argocd \
- && chmod -R a-w /home/argocd/cmp-server/config
+# The plugin configuration stays root's; the user owns only its home and the
+# plugins directory, where argocd-cmp-server creates its socket.
+RUN chown 999:999 /home/argocd /home/argocd/cmp-server /home/argocd/cmp-server/plugins
 ARG VERSION
 ARG REVISION
 LABEL org.opencontainers.image.title="argomig-cmp" \

@@ -163,7 +163,7 @@ demo: deps
 
 # --- tests -----------------------------------------------------------------
 # Each test family is one phony target; `make test` runs them all.
-TEST_TARGETS := test-unit test-rules test-cli test-sarif
+TEST_TARGETS := test-unit test-rules test-cli test-sarif test-ship
 
 test: deps
 	$(MAKE) all $(BUILD)/unit-tests
@@ -183,6 +183,15 @@ test-cli: $(BUILD)/argomig
 SARIF_MULTITOOL := tools/node/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool
 test-sarif: $(BUILD)/argomig
 	sh tests/sarif/run.sh $(BUILD)/argomig $(SARIF_MULTITOOL)
+
+# Shipping: --version and its revision stamp, manifests/ (rendered,
+# validated, merged into Argo CD's repo-server, linted), the CI recipes and
+# pre-commit hooks, the Dockerfile's lint. Images themselves: make image-test.
+test-ship: $(BUILD)/argomig
+	sh tests/ship/version.sh $(BUILD)/argomig
+	sh tests/ship/install.sh $(BUILD)/argomig
+	sh tests/ship/ci.sh $(BUILD)/argomig
+	tools/node/node_modules/.bin/dockerfile-utils lint Dockerfile
 
 # --- benchmarks ------------------------------------------------------------
 # Each benchmark family is one phony target; `make bench` runs them all.
@@ -251,4 +260,17 @@ clean:
 print-version:
 	@echo $(VERSION)
 
-.PHONY: print-version FORCE
+# --- container images --------------------------------------------------------
+# Not part of `make test` (.ci/run runs image-test after it). Podman keeps
+# everything under IMAGE_DIR; `make clean` removes it with the rest.
+IMAGE_DIR := build/image
+deps-image:
+	@sh tools/deps.sh image
+
+image: deps-image
+	sh tools/image.sh build $(IMAGE_DIR) $(VERSION) $(REVISION)
+
+image-test: image $(BUILD)/argomig
+	sh tests/image/run.sh $(IMAGE_DIR) $(VERSION) $(REVISION) $(BUILD)/argomig
+
+.PHONY: print-version deps-image image image-test FORCE

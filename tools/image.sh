@@ -47,6 +47,7 @@ events_logger = "file"
 events_logfile_path = "$dir/run/events.log"
 tmp_dir = "$dir/run/libpod"
 image_copy_tmp_dir = "$dir/tmp"
+pull_policy = "never"
 volume_path = "$dir/storage/volumes"
 
 [engine.runtimes]

@@ -1,0 +1,140 @@
+#!/bin/sh
+# run.sh IMAGE_DIR VERSION REVISION ARGOMIG - run the images `make image`
+# built (tools/image.sh keeps podman's state in IMAGE_DIR):
+#
+# - both: the OCI version and revision labels, a non-root numeric user, no
+#   compiler or make inside;
+# - cmp: argomig says the same version as the host build; plugin.yaml is
+#   cmp/plugin.yaml; the generate command of plugin.yaml, run without a
+#   shell as user 999 on a read-only root filesystem with /tmp on tmpfs,
+#   in examples/orders of a read-only copy of the repository (bind mount,
+#   :ro) with the environment argocd-cmp-server sets, prints exactly what the
+#   host build prints;
+# - preflight: --help, then a real check against a throwaway PostgreSQL
+#   (tests/pg/pg.sh) reached through its Unix socket directory, bind-mounted
+#   into the container, which has no network;
+# - the CI recipes and the pre-commit docker hook with the real image
+#   (tests/ship/ci.sh IMAGE_DIR).
+#
+# Every container runs with --network none.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+dir=$(cd "$1" && pwd)
+version=$2
+revision=$3
+argomig=$(cd "$(dirname "$4")" && pwd)/$(basename "$4")
+cmp_image=ghcr.io/argomig/argomig-cmp:$version
+pf_image=ghcr.io/argomig/argomig-preflight:$version
+export NODE_PATH="$top/tools/node/node_modules"
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/argomig-image.XXXXXX") || exit 2
+chmod 755 "$tmp"
+pg=
+cleanup() {
+	[ -n "$pg" ] && sh "$top/tests/pg/pg.sh" stop "$pg"
+	rm -rf "$tmp"
+}
+trap cleanup EXIT INT TERM
+cd "$top" || exit 2
+pm() { sh "$top/tools/image.sh" podman "$dir" "$@"; }
+run() { pm run --rm --network none "$@"; }
+fail=0
+n=0
+ok() { n=$((n + 1)); }
+bad() {
+	n=$((n + 1))
+	fail=$((fail + 1))
+	echo "FAIL $*"
+}
+expect() { # expect NAME GOT WANT
+	if [ "$2" = "$3" ]; then ok; else bad "$1"; printf '  got:  %s\n  want: %s\n' "$2" "$3"; fi
+}
+
+# --- both images ----------------------------------------------------------
+for image in "$cmp_image" "$pf_image"; do
+	expect "$image: version label" \
+		"$(pm image inspect --format '{{index .Labels "org.opencontainers.image.version"}}' "$image")" "$version"
+	expect "$image: revision label" \
+		"$(pm image inspect --format '{{index .Labels "org.opencontainers.image.revision"}}' "$image")" "$revision"
+	expect "$image: no build tools" \
+		"$(run --entrypoint /bin/sh "$image" -c 'for t in cc gcc make ld as cpp pkg-config; do command -v $t; done; true')" ""
+done
+expect "cmp: user" "$(pm image inspect --format '{{.Config.User}}' "$cmp_image")" 999:999
+expect "preflight: user" "$(pm image inspect --format '{{.Config.User}}' "$pf_image")" 65532:65532
+expect "preflight: entrypoint" "$(pm image inspect --format '{{json .Config.Entrypoint}}' "$pf_image")" \
+	'["/usr/local/bin/argomig-preflight"]'
+
+# --- cmp ------------------------------------------------------------------
+expect "cmp: argomig --version" "$(run "$cmp_image" argomig --version)" "$("$argomig" --version)"
+if run "$cmp_image" cat /home/argocd/cmp-server/config/plugin.yaml >"$tmp/plugin.yaml" &&
+   cmp -s "$tmp/plugin.yaml" cmp/plugin.yaml; then ok; else bad "cmp: baked plugin.yaml differs from cmp/plugin.yaml"; fi
+# The generate command exactly as plugin.yaml has it, one argument a line.
+node -e '
+	const p = require("yaml").parse(require("fs").readFileSync("cmp/plugin.yaml", "utf8"));
+	const g = p.spec.generate;
+	for (const a of [...g.command, ...(g.args || [])]) console.log(a);
+	if (p.spec.discover && p.spec.discover.fileName)
+		require("fs").writeFileSync(process.argv[1], p.spec.discover.fileName);
+' "$tmp/discover" >"$tmp/generate.argv" || bad "cmp: cannot read cmp/plugin.yaml"
+if [ -s "$tmp/discover" ]; then
+	expect "cmp: examples/orders is discovered" "$(cd examples/orders && ls $(cat "$tmp/discover") 2>/dev/null)" \
+		"$(cat "$tmp/discover")"
+fi
+# What argocd-cmp-server sets (reference/argocd.md §2.3) for an Application
+# "orders" in namespace "argocd" deploying to "orders".
+cat >"$tmp/env" <<EOF
+ARGOCD_APP_NAME=orders
+ARGOCD_APP_NAMESPACE=orders
+ARGOCD_APP_PROJECT_NAME=default
+ARGOCD_APP_REVISION=0123456789abcdef0123456789abcdef01234567
+ARGOCD_APP_REVISION_SHORT=0123456
+ARGOCD_APP_REVISION_SHORT_8=01234567
+ARGOCD_APP_SOURCE_REPO_URL=https://github.com/argomig/argomig.git
+ARGOCD_APP_SOURCE_PATH=examples/orders
+ARGOCD_APP_SOURCE_TARGET_REVISION=HEAD
+KUBE_VERSION=1.30.2
+KUBE_API_VERSIONS=apps/v1,apps/v1/Deployment,batch/v1,batch/v1/Job,v1,v1/ConfigMap,v1/Service
+ARGOCD_APP_PARAMETERS=null
+EOF
+set --
+while IFS= read -r a; do set -- "$@" "$a"; done <"$tmp/generate.argv"
+run --read-only --tmpfs /tmp --user 999:999 --env-file "$tmp/env" \
+	-v "$top:/repo:ro" -w /repo/examples/orders "$cmp_image" "$@" \
+	>"$tmp/cmp.out" 2>"$tmp/cmp.err"
+expect "cmp: generate exit status" "$?" 0
+(cd examples/orders && env -i PATH="$(dirname "$argomig"):/usr/bin:/bin" $(cat "$tmp/env") \
+	sh -c 'exec "$@"' generate "$@" >"$tmp/host.out" 2>/dev/null)
+if [ -s "$tmp/cmp.out" ] && cmp -s "$tmp/cmp.out" "$tmp/host.out"; then ok; else
+	bad "cmp: generate output differs from the host build's (or is empty)"
+	diff "$tmp/host.out" "$tmp/cmp.out" | head -20
+	head -5 "$tmp/cmp.err"
+fi
+if node "$top/tools/node/validate-k8s.js" "$tmp/cmp.out" >"$tmp/validate.out"; then ok; else
+	bad "cmp: generated manifests fail the schemas"
+	head -20 "$tmp/validate.out"
+fi
+
+# --- preflight ------------------------------------------------------------
+run "$pf_image" --help >"$tmp/help" 2>&1
+expect "preflight: --help exit status" "$?" 0
+expect "preflight: --help usage line" "$(head -n 1 "$tmp/help" | cut -d' ' -f1-2)" "usage: argomig-preflight"
+pg=$tmp/pg
+if port=$(sh tests/pg/pg.sh start "$pg"); then
+	# The server's socket directory, opened to the container's user.
+	chmod 755 "$pg/sock"
+	run -v "$pg/sock:/pgsock" -e PGHOST=/pgsock -e PGPORT="$port" -e PGUSER=postgres \
+		-e PGDATABASE=postgres "$pf_image" --tool flyway --format json \
+		>"$tmp/pf.json" 2>"$tmp/pf.err"
+	expect "preflight: exit status on an empty database" "$?" 0
+	expect "preflight: verdict" "$(node -e '
+		const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+		const reach = r.checks.find((c) => c.id === "reachable");
+		console.log(r.verdict, reach && reach.status)' "$tmp/pf.json" 2>&1)" "go pass"
+else
+	bad "preflight: the test PostgreSQL did not start"
+fi
+
+# --- CI recipes with the image --------------------------------------------
+if sh tests/ship/ci.sh "$argomig" "$dir"; then ok; else bad "CI recipes with the image"; fi
+
+echo "image: $((n - fail)) passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,59 @@
+#!/bin/sh
+# version.sh ARGOMIG - `argomig --version` names the version and the git
+# revision of the tree it was built from, and tools/revision.sh (which
+# stamps it) follows HEAD: a new commit changes the stamp, an unchanged tree
+# leaves the generated header untouched so nothing rebuilds.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+argomig=$1
+fail=0
+n=0
+check() { # check NAME GOT WANT
+	n=$((n + 1))
+	if [ "$2" != "$3" ]; then
+		printf 'FAIL %s\n  got:  %s\n  want: %s\n' "$1" "$2" "$3"
+		fail=$((fail + 1))
+	fi
+}
+
+version=$(make -s -C "$top" --no-print-directory print-version)
+revision=$(cd "$top" && sh tools/revision.sh)
+check "--version" "$("$argomig" --version)" "argomig $version (git $revision)"
+check "version command" "$("$argomig" version)" "argomig $version (git $revision)"
+case $revision in
+unknown) ;;
+*) check "revision is HEAD" "${revision%-dirty}" "$(git -C "$top" rev-parse --short=12 HEAD)" ;;
+esac
+
+# tools/revision.sh in a scratch repository.
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+rev() { (cd "$tmp/repo" && sh "$top/tools/revision.sh" "$@"); }
+mkdir "$tmp/repo"
+check "outside git" "$(rev)" unknown
+git -C "$tmp/repo" init -q
+git -C "$tmp/repo" -c user.name=t -c user.email=t@e commit -q --allow-empty -m one
+one=$(git -C "$tmp/repo" rev-parse --short=12 HEAD)
+check "clean tree" "$(rev)" "$one"
+echo a >"$tmp/repo/f"
+git -C "$tmp/repo" add f
+git -C "$tmp/repo" -c user.name=t -c user.email=t@e commit -q -m two
+two=$(git -C "$tmp/repo" rev-parse --short=12 HEAD)
+check "new commit" "$(rev)" "$two"
+echo b >"$tmp/repo/f"
+check "edited tracked file" "$(rev)" "$two-dirty"
+hdr=$tmp/gen/revision.h
+rev "$hdr" "$one"
+check "header" "$(sed -n 2p "$hdr")" "#define AM_REVISION \"$one\""
+touch -d '2001-01-01 00:00' "$hdr"
+rev "$hdr" "$one"
+check "same revision keeps the header" "$(date -r "$hdr" +%Y)" 2001
+rev "$hdr" "$two"
+check "new revision rewrites it" "$(sed -n 2p "$hdr")" "#define AM_REVISION \"$two\""
+check "rewritten" "$(date -r "$hdr" +%Y)" "$(date +%Y)"
+rev "$hdr" 'x"; evil' 2>/dev/null
+check "bad revision refused" "$?" 2
+check "bad revision leaves the header" "$(sed -n 2p "$hdr")" "#define AM_REVISION \"$two\""
+
+echo "version: $((n - fail)) passed, $fail failed"
+[ "$fail" -eq 0 ]
