@@ -45,7 +45,7 @@ cd "$tmp/seed" || exit 2
 g init -q
 mkdir -p db/migration k8s
 printf 'CREATE TABLE orders (id bigint PRIMARY KEY);\n' >db/migration/V1__orders.sql
-printf 'ALTER TABLE orders ADD COLUMN note text;\n' >db/migration/V2__note.sql
+printf 'SET lock_timeout = '\''2s'\'';\nALTER TABLE orders ADD COLUMN note text;\n' >db/migration/V2__note.sql
 printf 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: orders\ndata:\n  a: "1"\n' >k8s/config.yaml
 g add -A && g commit -qm "merged history"
 g clone -q --bare . "$tmp/origin.git"
@@ -53,11 +53,11 @@ g clone -q "$tmp/origin.git" "$tmp/pr"
 cd "$tmp/pr" || exit 2
 g checkout -qb feature
 printf 'CREATE TABLE orders (id bigint PRIMARY KEY, total numeric);\n' >db/migration/V1__orders.sql
-printf 'ALTER TABLE orders ADD COLUMN total numeric;\n' >db/migration/V3__total.sql
+printf 'SET lock_timeout = '\''2s'\'';\nALTER TABLE orders ADD COLUMN total numeric;\n' >db/migration/V3__total.sql
 g add -A && g commit -qm "edit a merged migration"
 g clone -q "$tmp/origin.git" "$tmp/clean"
 cd "$tmp/clean" && g checkout -qb feature
-printf 'ALTER TABLE orders ADD COLUMN total numeric;\n' >db/migration/V3__total.sql
+printf 'SET lock_timeout = '\''2s'\'';\nALTER TABLE orders ADD COLUMN total numeric;\n' >db/migration/V3__total.sql
 g add -A && g commit -qm "a new migration"
 base=$(cd "$tmp/pr" && git merge-base origin/main HEAD)
 
