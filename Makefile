@@ -163,7 +163,7 @@ demo: deps
 
 # --- tests -----------------------------------------------------------------
 # Each test family is one phony target; `make test` runs them all.
-TEST_TARGETS := test-unit test-rules test-cli test-sarif test-ship
+TEST_TARGETS := test-unit test-rules test-cli test-sarif test-ship test-examples
 
 test: deps
 	$(MAKE) all $(BUILD)/unit-tests
@@ -178,6 +178,9 @@ test-rules: $(BUILD)/argomig
 
 test-cli: $(BUILD)/argomig
 	sh tests/cli/run.sh $(BUILD)/argomig
+
+test-examples: $(BUILD)/argomig
+	sh tests/examples/run.sh $(BUILD)/argomig
 
 # Microsoft's SARIF validator (npm, installed by `make deps`).
 SARIF_MULTITOOL := tools/node/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool
