@@ -2,8 +2,8 @@
 # run.sh ARGOMIG - the bundled Kubernetes examples lint as documented.
 #
 # examples/safe must lint with no finding at all, suppressed ones included;
-# examples/unsafe must give exactly tests/examples/unsafe.txt (the output
-# the README shows), and exit 1.
+# examples/unsafe must give exactly tests/examples/unsafe.txt, and exit 1;
+# README.md must show that output.
 set -u
 argomig=$1
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -24,6 +24,12 @@ status=$?
 if [ $status -ne 1 ] || [ "$out" != "$(cat tests/examples/unsafe.txt)" ]; then
 	echo "FAIL examples/unsafe: exit $status (expected 1), output:"
 	printf '%s\n' "$out" | diff tests/examples/unsafe.txt - | head -40
+	fail=1
+fi
+# the README shows the same output
+shown=$(awk '/^\$ argomig lint examples\/unsafe$/ { on = 1; next } on && /^```/ { exit } on' README.md)
+if [ "$shown" != "$(cat tests/examples/unsafe.txt)" ]; then
+	echo "FAIL README.md: the output of 'argomig lint examples/unsafe' differs from tests/examples/unsafe.txt"
 	fail=1
 fi
 [ $fail -eq 0 ] && echo "examples: safe lints clean, unsafe as documented"
