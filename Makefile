@@ -160,10 +160,13 @@ demo: deps
 	$(MAKE) all
 	@echo '$$ argomig lint examples/'
 	-$(BUILD)/argomig lint examples/
+	@echo '$$ cd examples/orders && argomig generate   # as Argo CD runs it'
+	@sh tools/render-example.sh $(BUILD)/argomig examples/orders
 
 # --- tests -----------------------------------------------------------------
 # Each test family is one phony target; `make test` runs them all.
-TEST_TARGETS := test-unit test-rules test-cli test-sarif test-ship test-examples
+TEST_TARGETS := test-unit test-rules test-cli test-sarif test-ship test-examples \
+	test-generate test-cmp test-schema
 
 test: deps
 	$(MAKE) all $(BUILD)/unit-tests
@@ -172,6 +175,18 @@ test: deps
 
 test-unit: $(BUILD)/unit-tests
 	$(BUILD)/unit-tests --jobs 1 --short-filename
+
+# generate: every example renders exactly as its committed expected.yaml;
+# cmp/plugin.yaml's commands run as argocd-cmp-server runs them; every
+# rendered object passes the Kubernetes schemas.
+test-generate: $(BUILD)/argomig
+	sh tests/generate/golden.sh $(BUILD)/argomig
+
+test-cmp: $(BUILD)/argomig
+	node tests/cmp/harness.js $(BUILD)/argomig $(VERSION)
+
+test-schema: $(BUILD)/argomig
+	sh tests/schema/run.sh $(BUILD)/argomig
 
 test-rules: $(BUILD)/argomig
 	sh tests/rules/run.sh $(BUILD)/argomig

@@ -195,7 +195,8 @@ static int walk_dir(struct walk *w, const char *abs, const char *rel, int depth)
 		names[nr++] = xstrdup(de->d_name);
 	}
 	closedir(d);
-	qsort(names, nr, sizeof(*names), cmp_names);
+	if (nr > 1)
+		qsort(names, nr, sizeof(*names), cmp_names);
 	for (i = 0; i < nr && !ret; i++) {
 		char *child_abs = xasprintf("%s/%s", abs, names[i]);
 		char *child_rel = *rel ? xasprintf("%s/%s", rel, names[i])

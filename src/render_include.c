@@ -207,7 +207,8 @@ static int walk(struct am_render *r, const struct am_spec *spec,
 		names[nr++] = xstrdup(de->d_name);
 	}
 	closedir(d);
-	qsort(names, nr, sizeof(*names), cmp_names);
+	if (nr > 1)
+		qsort(names, nr, sizeof(*names), cmp_names);
 	for (i = 0; i < nr && !ret; i++) {
 		char *cabs = xasprintf("%s/%s", abs, names[i]);
 		char *crel = xasprintf("%s/%s", rel, names[i]);
