@@ -60,6 +60,7 @@ static int self_check(struct am_generate *g, struct am_lint *lint,
 		goto out;
 	lint->comments = NULL;
 	lint->ncomments = 0;
+	lint->summary.files++;
 	for (;;) {
 		struct am_yaml_doc doc = { 0 };
 

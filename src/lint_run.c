@@ -260,7 +260,6 @@ static int lint_spec(struct am_lint_run *run, struct am_run_file *f,
 	if (!rf)
 		rf = add_file(run, rendered, f->config);
 	free(rendered);
-	run->lint->summary.files++;
 	am_lint_enter_file(run->lint, rf->path);
 	am_generate_init(&g);
 	ret = am_generate_run(&g, run->lint, f->path, NULL,

@@ -282,7 +282,6 @@ Test(render, includes_pass_through_and_workloads_get_wave_1)
 		   "- {apiVersion: apps/v1, kind: DaemonSet, metadata: {name: agent}}\n");
 	write_file("k8s/notes.txt", "ignored\n");
 	s = spec_with("flyway", "  include: [k8s/]\n");
-	s->name = xstrdup("orders");
 	s->revision = xstrdup("r1");
 	cr_assert_eq(am_render(&r, s), 0, "%s", am_error_last());
 	cr_assert_eq(r.nr, 10);
@@ -308,7 +307,6 @@ Test(render, include_that_is_not_a_manifest)
 	write_file("db/V1__a.sql", "SELECT 1;\n");
 	write_file("k8s/values.yaml", "# values\nreplicas: 3\n");
 	s = spec_with("flyway", "  include: [k8s]\n");
-	s->name = xstrdup("orders");
 	s->revision = xstrdup("r1");
 	cr_assert_eq(am_render(&r, s), AM_EINVALID);
 	cr_assert_str_eq(am_error_last(),
@@ -336,7 +334,6 @@ Test(render, objects_in_apply_order)
 
 	write_file("db/V1__a.sql", "SELECT 1;\n");
 	s = spec_with("flyway", "");
-	s->name = xstrdup("orders");
 	s->revision = xstrdup("r1");
 	cr_assert_eq(am_render(&r, s), 0, "%s", am_error_last());
 	cr_assert_eq(r.nr, AM_ARRAY_SIZE(want));
