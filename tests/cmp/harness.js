@@ -26,7 +26,7 @@ const { createRequire } = require("module");
 const top = path.resolve(__dirname, "..", "..");
 const need = createRequire(path.join(top, "tools", "node", "package.json"));
 const YAML = need("yaml");
-const { problems } = require(path.join(top, "tests", "schema", "validate.js"));
+const { validateDoc: problems } = require(path.join(top, "tools", "node", "validate-k8s.js"));
 
 const [argomigArg, version] = process.argv.slice(2);
 if (!argomigArg || !version) {

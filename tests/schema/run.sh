@@ -1,7 +1,7 @@
 #!/bin/sh
 # run.sh ARGOMIG - render every example as Argo CD would and validate each
 # object against the Kubernetes schemas, unknown fields included
-# (validate.js; npm packages from `make deps`).
+# (tools/node/validate-k8s.js; npm packages from `make deps`).
 set -eu
 argomig=$1
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -11,4 +11,5 @@ for spec in "$top"/examples/*/argomig.yaml; do
 	dir=$(dirname "$spec")
 	sh "$top/tools/render-example.sh" "$argomig" "$dir" >"$tmp/$(basename "$dir").yaml"
 done
-node "$top/tests/schema/validate.js" "$tmp"/*.yaml
+node "$top/tools/node/validate-k8s.js" "$tmp"/*.yaml
+echo "schema: every object rendered from $(ls "$tmp" | wc -l) examples is valid"

@@ -127,4 +127,6 @@ function main(args) {
 	return bad ? 1 : 0;
 }
 
-process.exitCode = main(process.argv.slice(2));
+if (require.main === module)
+	process.exitCode = main(process.argv.slice(2));
+module.exports = { validateDoc };
