@@ -104,7 +104,26 @@ CLI_SRC := \
 	src/main.c
 
 # argomig-preflight: its own binary.
-PREFLIGHT_SRC :=
+PREFLIGHT_SRC := \
+	src/preflight/checks.c \
+	src/preflight/checks_locks.c \
+	src/preflight/conninfo.c \
+	src/preflight/db.c \
+	src/preflight/history.c \
+	src/preflight/main.c \
+	src/preflight/migrations.c \
+	src/preflight/report.c \
+	src/preflight/run.c \
+	src/preflight/scrub.c
+
+# The shared modules argomig-preflight links (no libgit2, no libyaml).
+PREFLIGHT_SHARED := \
+	src/err.c \
+	src/flyway.c \
+	src/migfile.c \
+	src/sqlfile.c \
+	src/sqlops.c \
+	src/util.c
 
 DOCS    := $(sort $(wildcard docs/rules/*.md))
 GEN_DOC := $(BUILD)/gen/rule_docs.c
@@ -114,10 +133,17 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/rule_docs.o
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 HDR      := $(wildcard src/*.h src/*/*.h src/rules/*.def)
 
-UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+PF_UNIT_SRC := $(sort $(wildcard tests/unit/test_preflight_*.c))
+UNIT_SRC := $(filter-out $(PF_UNIT_SRC),$(sort $(wildcard tests/unit/test_*.c)))
 UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/obj/%.o)
 
-all: $(BUILD)/argomig
+# argomig-preflight's objects; PF_LIB_OBJ is all but main, for its tests.
+PF_OBJ      := $(PREFLIGHT_SRC:%.c=$(BUILD)/obj/%.o)
+PF_LIB_OBJ  := $(filter-out %/preflight/main.o,$(PF_OBJ)) \
+	       $(PREFLIGHT_SHARED:%.c=$(BUILD)/obj/%.o)
+PF_UNIT_OBJ := $(PF_UNIT_SRC:%.c=$(BUILD)/obj/%.o)
+
+all: $(BUILD)/argomig $(BUILD)/argomig-preflight
 
 # Rewritten only when the source list changes, so removing a file relinks.
 SRCLIST := $(BUILD)/srclist
@@ -146,6 +172,19 @@ $(BUILD)/obj/rule_docs.o: $(GEN_DOC)
 $(BUILD)/argomig: $(LIB_OBJ) $(CLI_OBJ) $(SRCLIST)
 	@$(if $(Q),echo '  LINK    $@')
 	$(Q)$(CC) $(AM_LDFLAGS) -o $@ $(LIB_OBJ) $(CLI_OBJ) $(LIBS_ARGOMIG)
+
+$(BUILD)/argomig-preflight: $(PF_OBJ) $(PF_LIB_OBJ)
+	@$(if $(Q),echo '  LINK    $@')
+	$(Q)$(CC) $(AM_LDFLAGS) -o $@ $(sort $(PF_OBJ) $(PF_LIB_OBJ)) $(LIBS_PREFLIGHT)
+
+$(BUILD)/preflight-unit-tests: $(PF_LIB_OBJ) $(PF_UNIT_OBJ)
+	@$(if $(Q),echo '  LINK    $@')
+	$(Q)$(CC) $(AM_LDFLAGS) -o $@ $(PF_LIB_OBJ) $(PF_UNIT_OBJ) $(LIBS_PREFLIGHT) $(LIBS_TEST)
+
+# Test helper: applies Flyway migrations the way Flyway records them.
+$(BUILD)/pf-fwapply: $(BUILD)/obj/tests/preflight/fwapply.o $(BUILD)/obj/src/flyway.o \
+		$(BUILD)/obj/src/util.o $(BUILD)/obj/src/err.o
+	$(Q)$(CC) $(AM_LDFLAGS) -o $@ $^ $(LIBS_PREFLIGHT)
 
 $(BUILD)/unit-tests: $(LIB_OBJ) $(UNIT_OBJ) $(SRCLIST)
 	@$(if $(Q),echo '  LINK    $@')
