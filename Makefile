@@ -212,6 +212,13 @@ test: deps
 	$(MAKE) --no-print-directory $(TEST_TARGETS)
 	@echo 'argomig: all tests passed'
 
+# argomig-preflight: its unit tests, then every scenario against a real
+# PostgreSQL 15 that the script starts and always stops (tests/pg/pg.sh).
+TEST_TARGETS += test-preflight
+test-preflight: $(BUILD)/argomig-preflight $(BUILD)/preflight-unit-tests $(BUILD)/pf-fwapply
+	$(BUILD)/preflight-unit-tests --jobs 1 --short-filename
+	sh tests/preflight/run.sh $(BUILD)/argomig-preflight $(BUILD)/pf-fwapply
+
 test-unit: $(BUILD)/unit-tests
 	$(BUILD)/unit-tests --jobs 1 --short-filename
 

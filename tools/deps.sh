@@ -9,7 +9,7 @@
 set -eu
 PKGS="libyaml-dev libjansson-dev libgit2-dev libpq-dev libpg-query-dev \
 libcriterion-dev libprotobuf-c-dev libyajl-dev zlib1g-dev pkg-config postgresql clang libclang-rt-14-dev \
-git ca-certificates pre-commit"
+git ca-certificates pre-commit jq"
 # Needed by tests only, never by the build.
 TEST_ONLY="libcriterion-dev libclang-rt-14-dev"
 case ${1:-} in

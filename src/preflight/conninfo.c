@@ -223,6 +223,11 @@ static int parse_hosts(const char *s, size_t len, struct am_kvlist *out)
 		hlen = end - i;
 		port = NULL;
 		plen = 0;
+		if (memchr(h, '@', hlen)) {
+			err = am_error_set(AM_EPARSE,
+					   "FLYWAY_URL: pgJDBC URLs take no user or password before the host; use ?user=...&password=... or FLYWAY_USER and FLYWAY_PASSWORD");
+			goto out;
+		}
 		if (hlen && h[0] == '[') {
 			const char *rb = memchr(h, ']', hlen);
 
@@ -249,11 +254,6 @@ static int parse_hosts(const char *s, size_t len, struct am_kvlist *out)
 				plen = (size_t)(h + hlen - port);
 				hlen = (size_t)(colon - h);
 			}
-		}
-		if (memchr(h, '@', hlen)) {
-			err = am_error_set(AM_EPARSE,
-					   "FLYWAY_URL: pgJDBC URLs take no user or password before the host; use ?user=...&password=... or FLYWAY_USER and FLYWAY_PASSWORD");
-			goto out;
 		}
 		if (port && !valid_port(port, plen)) {
 			err = am_error_set(AM_EPARSE,

@@ -53,7 +53,7 @@ static int consider(struct am_pf *pf, const char *rel, const char *path,
 	struct am_flyway_name fn;
 	enum am_mig_runner runner;
 	char *version = NULL, *data = NULL, *desc;
-	size_t len = 0, vlen;
+	size_t len = 0, vlen, skip;
 	int err;
 
 	if (pf->o->tool == AM_PF_TOOL_MIGRATE) {
@@ -65,6 +65,11 @@ static int consider(struct am_pf *pf, const char *rel, const char *path,
 		vlen = strlen(version);
 		desc = xstrndup(name + vlen + 1,
 				strlen(name) - vlen - 1 - strlen(".up.sql"));
+		/* golang-migrate reads the version as a number: 000003 is 3 */
+		skip = strspn(version, "0");
+		if (skip == vlen)
+			skip = vlen - 1;
+		memmove(version, version + skip, vlen - skip + 1);
 		add_migration(pf, AM_PF_MIG_VERSIONED, rel, path, version, desc,
 			      0);
 		free(desc);

@@ -129,7 +129,8 @@ static void add_tables(struct am_buf *b, const struct am_pf *pf,
 		/* the resolved "schema.table" when the table exists */
 		for (j = 0; j < pf->ntargets; j++)
 			if (!strcmp(pf->targets[j].name, m->tables[i].name) &&
-			    am_streq(pf->targets[j].schema, m->tables[i].schema))
+			    (pf->targets[j].schema == m->tables[i].schema ||
+			     am_streq(pf->targets[j].schema, m->tables[i].schema)))
 				name = pf->targets[j].display;
 		am_buf_addf(b, "%s%s %s", i ? ", " : "",
 			    name ? name : m->tables[i].name,

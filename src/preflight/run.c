@@ -100,6 +100,33 @@ static void drop_unknown_keywords(struct am_pf *pf)
 	}
 }
 
+/*
+ * libpq only complains about a bad port when it connects, and PQping
+ * then reports "no response": a retry that can never succeed.
+ */
+static int check_ports(const char *ports)
+{
+	const char *p = ports;
+	size_t len, i;
+	long v;
+
+	while (p && *p) {
+		len = strcspn(p, ",");
+		v = 0;
+		for (i = 0; i < len && v <= 65535; i++)
+			v = p[i] >= '0' && p[i] <= '9' ? v * 10 + (p[i] - '0')
+						       : 100000;
+		if (len && (v < 1 || v > 65535))
+			return am_error_set(AM_EPARSE,
+					    "port \"%.*s\" is not a number from 1 to 65535",
+					    (int)(len > 16 ? 16 : len), p);
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	return 0;
+}
+
 int am_pf_configure(struct am_pf *pf, struct am_scrub *secrets)
 {
 	struct am_pf_result *r = res(pf, "C01");
@@ -130,6 +157,16 @@ int am_pf_configure(struct am_pf *pf, struct am_scrub *secrets)
 	} else {
 		pf->conn_source = "PG* environment";
 	}
+	if (err) {
+		am_pf_set(r, AM_PF_CONFIG, "%s is not a valid connection string: %s",
+			  pf->conn_source, am_error_last());
+		am_pf_action(r, "fix %s in the migration Secret", pf->conn_source);
+		return err;
+	}
+	if (!err)
+		err = check_ports(am_kvlist_get(&pf->conn, "port")
+				  ? am_kvlist_get(&pf->conn, "port")
+				  : getenv_nonempty("PGPORT"));
 	if (err) {
 		am_pf_set(r, AM_PF_CONFIG, "%s is not a valid connection string: %s",
 			  pf->conn_source, am_error_last());
@@ -490,7 +527,5 @@ void am_pf_run(struct am_pf *pf)
 		else
 			am_pf_set(res(pf, "D01"), AM_PF_SKIP,
 				  "not stamped: the verdict is %s", v.word);
-	} else {
-		am_pf_set(res(pf, "D01"), AM_PF_SKIP, "not asked to stamp (--stamp)");
 	}
 }
