@@ -123,7 +123,8 @@ static int walk(struct am_pf *pf, const char *dir, const char *rel, int depth)
 	}
 	closedir(d);
 	/* readdir order is arbitrary; the result must not be */
-	qsort(names, n, sizeof(*names), name_cmp);
+	if (n)
+		qsort(names, n, sizeof(*names), name_cmp);
 	for (i = 0; i < n && !err; i++) {
 		path = xasprintf("%s/%s", dir, names[i]);
 		sub = *rel ? xasprintf("%s/%s", rel, names[i]) : xstrdup(names[i]);
@@ -186,7 +187,8 @@ int am_pf_migrations_scan(struct am_pf *pf)
 		pf->migs_error = xstrdup(am_error_last());
 		return err;
 	}
-	qsort(pf->migs, pf->nmigs, sizeof(*pf->migs), mig_cmp);
+	if (pf->nmigs)
+		qsort(pf->migs, pf->nmigs, sizeof(*pf->migs), mig_cmp);
 	return 0;
 }
 

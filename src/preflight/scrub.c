@@ -254,7 +254,8 @@ char *am_scrub(const struct am_scrub *s, const char *text)
 	/* 2: whatever still looks like a password value */
 	find_keyword_values(b.buf, &sp);
 	find_uri_passwords(b.buf, &sp);
-	qsort(sp.items, sp.n, sizeof(*sp.items), span_cmp);
+	if (sp.n)
+		qsort(sp.items, sp.n, sizeof(*sp.items), span_cmp);
 	pos = 0;
 	for (i = 0; i < sp.n; i++) {
 		start = sp.items[i].start > pos ? sp.items[i].start : pos;

@@ -82,7 +82,8 @@ int main(int argc, char **argv)
 		migs[n++].name = fn;
 	}
 	closedir(d);
-	qsort(migs, n, sizeof(*migs), mig_cmp);
+	if (n)
+		qsort(migs, n, sizeof(*migs), mig_cmp);
 	printf("CREATE TABLE IF NOT EXISTS \"%s\".\"flyway_schema_history\" (\n"
 	       "    \"installed_rank\" INT NOT NULL,\n"
 	       "    \"version\" VARCHAR(50),\n"
