@@ -201,6 +201,10 @@ demo: deps
 	-$(BUILD)/argomig lint examples/
 	@echo '$$ cd examples/orders && argomig generate   # as Argo CD runs it'
 	@sh tools/render-example.sh $(BUILD)/argomig examples/orders
+	@$(MAKE) --no-print-directory $(BUILD)/pf-fwapply
+	@echo
+	@echo '# argomig-preflight against a throwaway PostgreSQL with examples/orders half migrated'
+	sh tests/preflight/demo.sh $(BUILD)
 
 # --- tests -----------------------------------------------------------------
 # Each test family is one phony target; `make test` runs them all.
@@ -311,6 +315,7 @@ fuzz: $(GEN_DOC)
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 $(BUILD)/argomig $(DESTDIR)$(PREFIX)/bin/argomig
+	install -m 755 $(BUILD)/argomig-preflight $(DESTDIR)$(PREFIX)/bin/argomig-preflight
 
 FMT_SRC = $(LIB_SRC) $(CLI_SRC) $(PREFLIGHT_SRC) $(UNIT_SRC) $(filter %.h,$(HDR))
 fmt:
