@@ -59,6 +59,10 @@ step "kubectl patch with remove-argomig-sidecar.yaml" sh -c "kubectl patch --loc
 	-f '$tmp/merged.yaml' --patch-file manifests/remove-argomig-sidecar.yaml >'$tmp/removed.yaml'"
 step "the sidecar is the documented one" node "$here/check-install.js" "$version" \
 	"$here/argocd-repo-server.yaml" "$tmp/merged.yaml" "$tmp/removed.yaml"
+step "example Application passes the schemas" $validate examples/argocd/application.yaml
+step "argomig parameters in examples/orders" sh -c "cd examples/orders && '$argomig' parameters >'$tmp/params.json'"
+step "example Application selects the plugin" node "$here/check-application.js" \
+	examples/argocd/application.yaml cmp/plugin.yaml "$tmp/params.json"
 step "kustomization pins this version" grep -qx "    newTag: $version" manifests/kustomization.yaml
 
 echo "install: $((n - fail)) passed, $fail failed"
