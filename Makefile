@@ -37,7 +37,7 @@ AM_CPPFLAGS = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Isrc -I$(BUILD)/gen \
 	    $(shell $(PKG_CONFIG) --cflags yaml-0.1 jansson libgit2 libpq 2>/dev/null)
 AM_LDFLAGS = $(SAN) $(LDFLAGS)
 
-LIBS_ARGOMIG   = $(shell $(PKG_CONFIG) --libs yaml-0.1 jansson libgit2 zlib 2>/dev/null) -lpg_query -lyajl
+LIBS_ARGOMIG   = $(shell $(PKG_CONFIG) --libs yaml-0.1 jansson libgit2 zlib 2>/dev/null) -lpg_query -lyajl -pthread
 LIBS_PREFLIGHT = $(shell $(PKG_CONFIG) --libs libpq jansson zlib 2>/dev/null) -lpg_query -lyajl
 LIBS_TEST      = $(shell $(PKG_CONFIG) --libs criterion 2>/dev/null)
 
@@ -264,7 +264,7 @@ test-ship: $(BUILD)/argomig
 # --- benchmarks ------------------------------------------------------------
 # Each benchmark family is one phony target; `make bench` runs them all.
 # Corpora are generated under $(BUILD)/bench by scripts, never committed.
-BENCH_TARGETS := bench-lint
+BENCH_TARGETS := bench-lint bench-sql
 
 bench: deps
 	$(MAKE) all
@@ -277,6 +277,11 @@ $(BUILD)/bench/yaml_parse: tools/bench/yaml_parse.c
 
 bench-lint: $(BUILD)/argomig $(BUILD)/bench/yaml_parse
 	sh tools/bench/lint-bench.sh $(BUILD)/argomig $(BUILD)/bench/yaml_parse $(BUILD)/bench/k8s
+
+# squawk, the PostgreSQL migration linter (npm, installed by `make deps`).
+SQUAWK := tools/node/node_modules/.bin/squawk
+bench-sql: $(BUILD)/argomig
+	sh tools/bench/sql-bench.sh $(BUILD)/argomig $(SQUAWK) $(BUILD)/bench/sql
 
 # ASan + UBSan + LeakSanitizer over the whole suite. Criterion reports a
 # leak in a test but still exits 0 (reference/toolchain.md), so every

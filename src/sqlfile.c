@@ -151,6 +151,7 @@ struct build {
 	struct am_sqlnode **last;	/* their last child */
 	size_t depth, alloc;
 	const char *key;
+	bool skip;		/* the current member is one nothing reads */
 };
 
 static struct am_sqlnode *build_add(struct build *b, enum am_sqlnode_type t)
@@ -191,15 +192,26 @@ static int build_open(struct build *b, enum am_sqlnode_type t)
 	return 1;
 }
 
+/* True if a scalar member was skipped (see cb_key). */
+static bool skipped(struct build *b)
+{
+	if (!b->skip)
+		return false;
+	b->skip = false;
+	return true;
+}
+
 static int cb_null(void *ctx)
 {
-	build_add(ctx, AM_SQLN_NULL);
+	if (!skipped(ctx))
+		build_add(ctx, AM_SQLN_NULL);
 	return 1;
 }
 
 static int cb_bool(void *ctx, int v)
 {
-	build_add(ctx, AM_SQLN_BOOL)->ival = v != 0;
+	if (!skipped(ctx))
+		build_add(ctx, AM_SQLN_BOOL)->ival = v != 0;
 	return 1;
 }
 
@@ -210,6 +222,20 @@ static int cb_number(void *ctx, const char *s, size_t len)
 	struct am_sqlnode *n;
 	size_t i;
 
+	if (skipped(b))
+		return 1;
+	if (len < 20 && (s[0] == '-' || (s[0] >= '0' && s[0] <= '9'))) {
+		long long v = 0;
+		bool neg = s[0] == '-';
+
+		for (i = neg; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+			v = v * 10 + (s[i] - '0');
+		if (i == len) {
+			n = build_add(b, AM_SQLN_INT);
+			n->ival = neg ? -v : v;
+			return 1;
+		}
+	}
 	for (i = 0; i < len; i++)
 		if (s[i] == '.' || s[i] == 'e' || s[i] == 'E')
 			integer = false;
@@ -223,22 +249,55 @@ static int cb_number(void *ctx, const char *s, size_t len)
 static int cb_string(void *ctx, const unsigned char *s, size_t len)
 {
 	struct build *b = ctx;
-	struct am_sqlnode *n = build_add(b, AM_SQLN_STRING);
+	struct am_sqlnode *n;
 
+	if (skipped(b))
+		return 1;
+	n = build_add(b, AM_SQLN_STRING);
 	n->str = arena_strndup(b->arena, (const char *)s, len);
 	return 1;
 }
 
 static int cb_start_map(void *ctx)
 {
+	((struct build *)ctx)->skip = false;
 	return build_open(ctx, AM_SQLN_OBJECT);
+}
+
+/*
+ * Scalar members no reader of the tree looks at (libpg_query prints them
+ * on most nodes): not building them makes trees about a third smaller.
+ */
+static bool unread_key(const unsigned char *s, size_t len)
+{
+#define K(str) { str, sizeof(str) - 1 }
+	static const struct {
+		const char *s;
+		size_t len;
+	} keys[] = {
+		K("inh"), K("relpersistence"), K("is_local"), K("typemod"),
+		K("ordering"), K("nulls_ordering"), K("limitOption"), K("op"),
+		K("funcformat"), K("defaction"), K("onCommit"), K("oncommit"),
+		K("behavior"), K("is_from_type"), K("fk_matchtype"),
+		K("fk_upd_action"), K("fk_del_action"),
+	};
+#undef K
+	size_t i;
+
+	for (i = 0; i < AM_ARRAY_SIZE(keys); i++)
+		if (keys[i].len == len && keys[i].s[0] == (char)s[0] &&
+		    !memcmp(keys[i].s, s, len))
+			return true;
+	return false;
 }
 
 static int cb_key(void *ctx, const unsigned char *s, size_t len)
 {
 	struct build *b = ctx;
 
-	b->key = arena_strndup(b->arena, (const char *)s, len);
+	b->skip = unread_key(s, len);
+	if (!b->skip)
+		b->key = arena_strndup(b->arena, (const char *)s, len);
 	return 1;
 }
 
@@ -252,6 +311,7 @@ static int cb_end(void *ctx)
 
 static int cb_start_array(void *ctx)
 {
+	((struct build *)ctx)->skip = false;
 	return build_open(ctx, AM_SQLN_ARRAY);
 }
 
@@ -264,10 +324,12 @@ static const yajl_callbacks callbacks = {
 static const struct am_sqlnode *json_tree(struct am_arena *arena,
 					  const char *json)
 {
-	struct build b = { arena, NULL, NULL, NULL, 0, 0, NULL };
+	struct build b = { arena, NULL, NULL, NULL, 0, 0, NULL, false };
 	yajl_handle h = yajl_alloc(&callbacks, NULL, &b);
 	yajl_status st;
 
+	/* libpg_query prints valid UTF-8: no need to check it again. */
+	yajl_config(h, yajl_dont_validate_strings, 1);
 	st = yajl_parse(h, (const unsigned char *)json, strlen(json));
 	if (st == yajl_status_ok)
 		st = yajl_complete_parse(h);
@@ -501,14 +563,14 @@ static enum am_sqllead classify(const struct am_sqlfile *f, size_t off,
 		"INSERT", "COMMENT", "GRANT", "REVOKE", "DO", "COPY",
 		"ANALYZE", "ANALYSE", "VALUES", "CALL", "NOTIFY", "LISTEN",
 		"PREPARE", "EXECUTE", "DEALLOCATE", "DECLARE", "FETCH", "SHOW",
-		"EXPLAIN", "SECURITY", "CHECKPOINT", "DISCARD", "LOAD", NULL
+		"EXPLAIN", "SECURITY", "CHECKPOINT", "LOAD", NULL
 	};
 	static const char *const inert_create[] = {
 		"FUNCTION", "PROCEDURE", "VIEW", "SCHEMA", "EXTENSION", "TYPE",
 		"SEQUENCE", "DOMAIN", "ROLE", "USER", "GROUP", "COLLATION",
 		"AGGREGATE", "OPERATOR", "CAST", "TEXT", "LANGUAGE",
-		"PUBLICATION", "SUBSCRIPTION", "SERVER", "FOREIGN", "STATISTICS",
-		"DATABASE", "TABLESPACE", "EVENT", "RECURSIVE", "TRANSFORM",
+		"PUBLICATION", "SERVER", "FOREIGN", "STATISTICS", "EVENT",
+		"RECURSIVE", "TRANSFORM",
 		"CONVERSION", "DEFAULT", "ACCESS", NULL
 	};
 	static const char *const txn[] = {
@@ -639,6 +701,16 @@ const struct am_sqlnode *am_sqlstmt_tree(const struct am_sqlstmt *s)
 	return m->tree;
 }
 
+void am_sqlfile_build_trees(struct am_sqlfile *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->nstmts; i++)
+		if (f->stmts[i].lead != AM_LEAD_INERT &&
+		    f->stmts[i].lead != AM_LEAD_CREATE_TABLE && !f->stmts[i].parsed)
+			parse_stmt(&f->stmts[i], false);
+}
+
 static void split(struct am_sqlfile *f)
 {
 	PgQuerySplitResult r = pg_query_split_with_parser(f->text);
@@ -683,14 +755,16 @@ static void split(struct am_sqlfile *f)
 
 /* ---- comments ----------------------------------------------------------- */
 
-/* True if 'hay' (len bytes) contains 'needle', ignoring ASCII case. */
-static bool contains_nocase(const char *hay, size_t len, const char *needle)
+/* True if 'hay' (len bytes) contains "flyway:", ignoring ASCII case. */
+static bool contains_flyway(const char *hay, size_t len)
 {
-	size_t n = strlen(needle), i;
+	const char *p = hay, *end = hay + len;
 
-	for (i = 0; i + n <= len; i++)
-		if (!strncasecmp(hay + i, needle, n))
+	while ((p = memchr(p, ':', (size_t)(end - p)))) {
+		if (p - hay >= 6 && !strncasecmp(p - 6, "flyway", 6))
 			return true;
+		p++;
+	}
 	return false;
 }
 
@@ -752,7 +826,7 @@ static void find_comments(struct am_sqlfile *f)
 	size_t ca = 0, da = 0, i;
 
 	if (!strstr(f->text, "argomig:") &&
-	    !contains_nocase(f->text, f->len, "flyway:"))
+	    !contains_flyway(f->text, f->len))
 		return;
 	r = pg_query_scan(f->text);
 	if (r.error) {

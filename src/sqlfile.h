@@ -170,6 +170,13 @@ int am_sqlfile_parse(struct am_sqlfile **out, const char *path,
 void am_sqlfile_free(struct am_sqlfile *f);
 
 /*
+ * Builds now the trees that the SQL rules always read (every statement
+ * but AM_LEAD_INERT and AM_LEAD_CREATE_TABLE ones, which are read only
+ * on demand), e.g. in a worker thread. Thread-safe across different files.
+ */
+void am_sqlfile_build_trees(struct am_sqlfile *f);
+
+/*
  * The statement's parse tree (a Node such as {"AlterTableStmt": ...}),
  * built on first use and cached; NULL if it did not parse.
  */

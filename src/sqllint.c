@@ -8,11 +8,18 @@
  * rules such as sql-column-type-change look at earlier migrations. It
  * knows no rule itself except sql-syntax-error, whose findings come from
  * the parser (sqlfile.c).
+ *
+ * Parsing is most of the cost, so the files of a directory are parsed
+ * (split, comments, and the trees rules read) by one thread per core;
+ * the rules then run in one thread, in file order, reading those trees.
  */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "err.h"
 #include "sqllint.h"
@@ -120,9 +127,17 @@ bool am_migfile_in_transaction(const struct am_migfile *mf, int pg_version)
 		return mf->conf.execute_in_transaction;
 	if (!mf->fw.kind || mf->fw.kind == AM_FLYWAY_INVALID || !f)
 		return f && f->nstmts > 1;
-	for (i = 0; i < f->nstmts; i++)
+	for (i = 0; i < f->nstmts; i++) {
+		enum am_sqllead lead = f->stmts[i].lead;
+
+		/* These never hold a statement Flyway runs outside one. */
+		if (lead == AM_LEAD_INERT || lead == AM_LEAD_CREATE_TABLE ||
+		    lead == AM_LEAD_DML || lead == AM_LEAD_SET ||
+		    lead == AM_LEAD_SELECT || lead == AM_LEAD_TXN)
+			return true;
 		if (!am_sqlstmt_flyway_nontransactional(&f->stmts[i], pg_version))
 			return true;
+	}
 	return false;
 }
 
@@ -321,6 +336,63 @@ static int lint_file(struct am_lint *lint, struct am_migdir *d, size_t k)
 	return ret;
 }
 
+/* Files of a directory handed out to the parsing threads. */
+struct parse_job {
+	struct am_migdir *d;
+	char **data;
+	size_t *len;
+	atomic_size_t next;
+};
+
+static void *parse_worker(void *arg)
+{
+	struct parse_job *job = arg;
+	size_t i;
+
+	while ((i = atomic_fetch_add(&job->next, 1)) < job->d->nfiles) {
+		struct am_migfile *mf = &job->d->files[i];
+
+		am_sqlfile_parse(&mf->sql, mf->path, job->data[i], job->len[i]);
+		free(job->data[i]);
+		job->data[i] = NULL;
+		if (mf->forward)
+			am_sqlfile_build_trees(mf->sql);
+	}
+	return NULL;
+}
+
+/* Reads every file of 'd' (this thread: errors), parses them in parallel. */
+static int load_dir(struct am_migdir *d)
+{
+	struct parse_job job = { d, NULL, NULL, 0 };
+	pthread_t threads[3];
+	size_t nthreads = 0, i;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	int ret = 0;
+
+	job.data = xcalloc(d->nfiles, sizeof(*job.data));
+	job.len = xcalloc(d->nfiles, sizeof(*job.len));
+	for (i = 0; i < d->nfiles && ret == 0; i++)
+		ret = am_read_file(&job.data[i], &job.len[i], d->files[i].path,
+				   AM_SQLFILE_LIMIT);
+	if (ret == 0) {
+		atomic_init(&job.next, 0);
+		while (cpus > 1 && nthreads + 1 < (size_t)cpus &&
+		       nthreads < AM_ARRAY_SIZE(threads) &&
+		       nthreads + 1 < d->nfiles &&
+		       !pthread_create(&threads[nthreads], NULL, parse_worker, &job))
+			nthreads++;
+		parse_worker(&job);
+		for (i = 0; i < nthreads; i++)
+			pthread_join(threads[i], NULL);
+	}
+	for (i = 0; i < d->nfiles; i++)
+		free(job.data[i]);
+	free(job.data);
+	free(job.len);
+	return ret;
+}
+
 static int lint_dir(struct am_lint *lint, struct am_migdir *d)
 {
 	struct am_subject s = { 0 };
@@ -328,11 +400,9 @@ static int lint_dir(struct am_lint *lint, struct am_migdir *d)
 	int ret;
 
 	dir_classify(d);
-	for (i = 0; i < d->nfiles; i++) {
-		ret = am_sqlfile_load(&d->files[i].sql, d->files[i].path);
-		if (ret < 0)
-			return ret;
-	}
+	ret = load_dir(d);
+	if (ret < 0)
+		return ret;
 	for (i = 0; i < d->nfiles; i++) {
 		ret = lint_file(lint, d, i);
 		if (ret < 0)

@@ -35,7 +35,9 @@ static const char *ddl_target(const struct am_sqlstmt *s)
 	const char *type, *target = NULL;
 	size_t n, i;
 
+	/* CREATE TABLE only locks tables its foreign keys reference. */
 	if (s->bad || s->lead == AM_LEAD_INERT || s->lead == AM_LEAD_DML ||
+	    s->lead == AM_LEAD_CREATE_TABLE ||
 	    s->lead == AM_LEAD_SET || s->lead == AM_LEAD_TXN ||
 	    s->lead == AM_LEAD_SELECT)
 		return NULL;
