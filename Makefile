@@ -278,9 +278,15 @@ $(BUILD)/bench/yaml_parse: tools/bench/yaml_parse.c
 bench-lint: $(BUILD)/argomig $(BUILD)/bench/yaml_parse
 	sh tools/bench/lint-bench.sh $(BUILD)/argomig $(BUILD)/bench/yaml_parse $(BUILD)/bench/k8s
 
-# squawk, the PostgreSQL migration linter (npm, installed by `make deps`).
-SQUAWK := tools/node/node_modules/.bin/squawk
-bench-sql: $(BUILD)/argomig
+# squawk, the PostgreSQL migration linter: npm squawk-cli as locked in
+# tools/bench/node/package-lock.json (npm install honours the lock; npm ci
+# rejects squawk's per-platform optional packages).
+SQUAWK := tools/bench/node/node_modules/.bin/squawk
+$(SQUAWK): tools/bench/node/package-lock.json
+	npm install --prefix tools/bench/node --no-audit --no-fund --loglevel=error
+	@touch $@
+
+bench-sql: $(BUILD)/argomig $(SQUAWK)
 	sh tools/bench/sql-bench.sh $(BUILD)/argomig $(SQUAWK) $(BUILD)/bench/sql
 
 # ASan + UBSan + LeakSanitizer over the whole suite. Criterion reports a
