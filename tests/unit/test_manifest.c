@@ -279,8 +279,11 @@ Test(manifest, csv_items_are_trimmed_and_empty_ones_dropped)
 	cr_assert_not(am_csv_has("", ""));
 }
 
-/* The findings of a run, as "line:col rule suppressed? message" lines. */
-static char *findings(const struct am_lint *lint)
+/*
+ * The findings of a run (of rule 'only', or all when NULL), as
+ * "line:col rule (suppressed)? message" lines.
+ */
+static char *findings_of(const struct am_lint *lint, const char *only)
 {
 	struct am_buf b = AM_BUF_INIT;
 	size_t i;
@@ -288,10 +291,18 @@ static char *findings(const struct am_lint *lint)
 	for (i = 0; i < lint->diags.nr; i++) {
 		const struct am_finding *f = &lint->diags.items[i];
 
+		if (only && strcmp(f->rule, only))
+			continue;
+
 		am_buf_addf(&b, "%d:%d %s%s %s\n", f->line, f->col, f->rule,
 			    f->suppressed ? " (suppressed)" : "", f->message);
 	}
 	return am_buf_detach(&b);
+}
+
+static char *findings(const struct am_lint *lint)
+{
+	return findings_of(lint, NULL);
 }
 
 Test(manifest, report_points_and_annotation_suppresses)
@@ -409,6 +420,125 @@ Test(manifest, objset_keeps_summaries_and_comment_suppressions)
 	cr_assert(am_objset_hpa_targets(set, w));
 	cr_assert_eq(am_k8s_lint_set(&lint, set), 0);
 	cr_assert_eq(set->n, 0);
+	am_objset_free(set);
+	am_lint_release(&lint);
+}
+
+/* Rule index of 'id' in the registry (lint->file_sev is indexed by it). */
+static size_t index_of(const char *id)
+{
+	return (size_t)(am_rule_find(id) - am_rule_at(0));
+}
+
+Test(manifest, set_findings_keep_the_severity_of_their_file)
+{
+	static const char scaled[] =
+		"apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: %s}\n"
+		"spec:\n  replicas: 2\n  template:\n    spec:\n      initContainers:\n"
+		"      - name: m\n        image: flyway/flyway:10\n";
+	struct am_lint lint;
+	struct am_objset *set = am_objset_new();
+	size_t i = index_of("init-container-migration");
+	char *a = xasprintf(scaled, "a"), *b = xasprintf(scaled, "b"), *got;
+
+	am_lint_init(&lint);
+	/* the configuration of the first file turns the rule down to a note */
+	lint.file_sev[i] = AM_SEV_NOTE;
+	lint_text(&lint, set, a);
+	lint.file_sev[i] = AM_SEV_DEFAULT;
+	lint_text(&lint, set, b);
+	/* and a later file's configuration turns it off: it applies to neither */
+	lint.file_sev[i] = AM_SEV_OFF;
+	cr_assert_eq(am_k8s_lint_set(&lint, set), 0);
+	cr_assert_eq(lint.file_sev[i], AM_SEV_OFF);
+	got = findings_of(&lint, "init-container-migration");
+	cr_assert_str_eq(got,
+			 "9:9 init-container-migration init container 'm' of Deployment 'a' runs a migration (image 'flyway/flyway') in each of 2 replicas at once\n"
+			 "9:9 init-container-migration init container 'm' of Deployment 'b' runs a migration (image 'flyway/flyway') in each of 2 replicas at once\n");
+	for (i = 0; i < lint.diags.nr; i++) {
+		const struct am_finding *f = &lint.diags.items[i];
+
+		if (!strcmp(f->rule, "init-container-migration"))
+			cr_assert_eq(f->severity,
+				     !strcmp(f->object, "apps/v1/Deployment/a") ?
+					     AM_SEV_NOTE : AM_SEV_ERROR);
+	}
+	free(got);
+	free(a);
+	free(b);
+	am_objset_free(set);
+	am_lint_release(&lint);
+}
+
+Test(manifest, set_findings_ignore_the_comments_of_the_last_file)
+{
+	struct am_comment c = { 1, 1, (char *)"argomig:ignore migration-wave-order" };
+	struct am_lint lint;
+	struct am_objset *set = am_objset_new();
+	char *got;
+
+	am_lint_init(&lint);
+	lint_text(&lint, set,
+		  "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: migrate\n"
+		  "spec:\n  template:\n    spec:\n      containers:\n"
+		  "      - {name: m, image: 'migrate/migrate:v4', args: [up]}\n"
+		  "---\n"
+		  "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\n");
+	/* a comment of another file on the line before the finding's line */
+	lint.comments = &c;
+	lint.ncomments = 1;
+	c.line = 2;
+	cr_assert_eq(am_k8s_lint_set(&lint, set), 0);
+	cr_assert_eq(lint.comments, &c);
+	got = findings_of(&lint, "migration-wave-order");
+	cr_assert(am_starts_with(got, "3:1 migration-wave-order migration Job 'migrate' is in sync wave 0 with Deployment 'api'"),
+		  "%s", got);
+	free(got);
+	am_objset_free(set);
+	am_lint_release(&lint);
+}
+
+Test(manifest, wrong_types_everywhere_are_not_a_crash)
+{
+	static const char *const docs[] = {
+		"apiVersion: batch/v1\nkind: Job\nmetadata: [1]\nspec: 3\n",
+		"apiVersion: batch/v1\nkind: Job\nmetadata: {name: 5, annotations: [x], labels: 7}\n"
+		"spec: {backoffLimit: x, suspend: 'yes', template: {spec: {containers: {a: b},"
+		" initContainers: [1, null, {name: [1], image: {}, command: 'flyway migrate',"
+		" args: [1, {}], env: {x: y}, envFrom: [1], resources: [1]}]}}}\n",
+		"apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\n"
+		"spec: {replicas: -4, template: {metadata: {annotations: 3}, spec: {volumes: [1, {secret: 2},"
+		" {projected: {sources: [1, {secret: []}]}}], containers: [{name: c, env: [1, {name: 2, value: 3},"
+		" {name: X_PASSWORD, value: {}}, {valueFrom: []}]}]}}}\n",
+		"apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: a}\n"
+		"spec: {syncPolicy: {automated: true, retry: {limit: many}}}\n",
+		"apiVersion: argoproj.io/v1alpha1\nkind: ConfigManagementPlugin\nmetadata: 1\n"
+		"spec: {generate: {command: []}, discover: [1], parameters: {static: {a: 1}}}\n",
+		"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n"
+		"data: {plugin.yaml: \"kind: ConfigManagementPlugin\\nspec: [unclosed\"}\n",
+		"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {plugin.yaml: 7}\n",
+		"apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {}\n"
+		"spec: {scaleTargetRef: [Deployment]}\n",
+		"apiVersion: v1\nkind: List\nitems: [1, [2], {apiVersion: v1, kind: Secret, data: [1]}]\n",
+		"apiVersion: v1\nkind: Pod\nmetadata:\n  annotations:\n"
+		"    argocd.argoproj.io/hook: ', ,'\n    helm.sh/hook-delete-policy: ''\n"
+		"    argocd.argoproj.io/sync-options: ','\n    argocd.argoproj.io/sync-wave: ''\n",
+	};
+	struct am_lint lint;
+	struct am_objset *set = am_objset_new();
+	char *got;
+	size_t i;
+
+	am_lint_init(&lint);
+	for (i = 0; i < AM_ARRAY_SIZE(docs); i++)
+		lint_text(&lint, set, docs[i]);
+	cr_assert_eq(am_k8s_lint_set(&lint, set), 0);
+	cr_assert_eq(lint.summary.objects, 10);
+	cr_assert_eq(lint.summary.skipped, 2);
+	/* the embedded plugin.yaml that does not parse is a finding */
+	got = findings_of(&lint, "plugin-config-invalid");
+	cr_assert_not_null(strstr(got, "embedded plugin.yaml is not valid YAML"), "%s", got);
+	free(got);
 	am_objset_free(set);
 	am_lint_release(&lint);
 }
