@@ -278,19 +278,16 @@ static json_t *render_preflight(const struct ctx *c)
 	char *name = am_name_join(s->name, "-preflight");
 	json_t *obj;
 
-	if (s->migration.tool != AM_TOOL_COMMAND) {
-		json_array_append_new(args, jstr("--tool"));
-		json_array_append_new(args, jstr(am_tool_name(s->migration.tool)));
-	}
+	json_array_append_new(args, jstr("--tool"));
+	json_array_append_new(args, jstr(s->migration.tool == AM_TOOL_COMMAND
+					 ? "none" : am_tool_name(s->migration.tool)));
 	if (c->configmap) {
 		json_array_append_new(args, jstr("--migrations"));
 		json_array_append_new(args, jstr(MIGRATIONS_MOUNT));
 	}
-	snprintf(wait, sizeof(wait), "%ld", s->preflight.wait);
+	snprintf(wait, sizeof(wait), "%lds", s->preflight.wait);
 	json_array_append_new(args, jstr("--wait"));
 	json_array_append_new(args, jstr(wait));
-	json_array_append_new(args, jstr("--app-version"));
-	json_array_append_new(args, jstr(c->version));
 	env = json_pack("[{s:s, s:o}, {s:s, s:o}]",
 			"name", "ARGOMIG_APP_VERSION", "value", jstr(c->version),
 			"name", "ARGOMIG_REVISION", "value", jstr(s->revision));
