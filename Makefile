@@ -264,7 +264,7 @@ test-ship: $(BUILD)/argomig
 # --- benchmarks ------------------------------------------------------------
 # Each benchmark family is one phony target; `make bench` runs them all.
 # Corpora are generated under $(BUILD)/bench by scripts, never committed.
-BENCH_TARGETS := bench-lint bench-sql
+BENCH_TARGETS := bench-lint bench-sql bench-generate
 
 bench: deps
 	$(MAKE) all
@@ -288,6 +288,10 @@ $(SQUAWK): tools/bench/node/package-lock.json
 
 bench-sql: $(BUILD)/argomig $(SQUAWK)
 	sh tools/bench/sql-bench.sh $(BUILD)/argomig $(SQUAWK) $(BUILD)/bench/sql
+
+# generate: examples/orders against kubectl kustomize of the same objects.
+bench-generate: $(BUILD)/argomig
+	sh tools/bench/generate-bench.sh $(BUILD)/argomig $(BUILD)/bench/generate
 
 # ASan + UBSan + LeakSanitizer over the whole suite. Criterion reports a
 # leak in a test but still exits 0 (reference/toolchain.md), so every

@@ -48,9 +48,10 @@ bool am_emit_plain_is_ambiguous(const char *s)
 
 	if (!*s || *s == ':' || *s == '?')
 		return true;	/* empty, or an indicator a reader may trip on */
-	for (i = 0; i < AM_ARRAY_SIZE(reserved_words); i++)
-		if (!strcmp(s, reserved_words[i]))
-			return true;
+	if (strchr("~nNyYtTfFoO.+-=<", *s))
+		for (i = 0; i < AM_ARRAY_SIZE(reserved_words); i++)
+			if (!strcmp(s, reserved_words[i]))
+				return true;
 	/*
 	 * Anything that starts like a number and is made only of characters
 	 * a number, a version or a timestamp can hold: ints in every base,

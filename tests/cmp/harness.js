@@ -78,6 +78,22 @@ check(plugin.spec.discover.fileName === "argomig.yaml", "plugin.yaml: discover.f
 const dyn = plugin.spec.parameters.dynamic;
 check(Array.isArray(dyn.command) && dyn.command.length > 0, "plugin.yaml: parameters.dynamic.command must be a non-empty list");
 
+// Applications among the examples name the plugin as Argo CD serves it.
+const pluginName = `${plugin.metadata.name}-${plugin.spec.version}`;
+for (const dir of fs.readdirSync(path.join(top, "examples"))) {
+	const d = path.join(top, "examples", dir);
+	if (!fs.statSync(d).isDirectory())
+		continue;
+	for (const f of fs.readdirSync(d).filter((n) => /\.ya?ml$/.test(n))) {
+		for (const doc of YAML.parseAllDocuments(fs.readFileSync(path.join(d, f), "utf8"))) {
+			const o = doc.errors.length ? null : doc.toJS();
+			const p = o && o.kind === "Application" && o.spec && o.spec.source && o.spec.source.plugin;
+			if (p && /^argomig/.test(p.name || ""))
+				check(p.name === pluginName, `examples/${dir}/${f}: plugin name ${p.name}, Argo CD serves ${pluginName}`);
+		}
+	}
+}
+
 // --- a repository as the sidecar extracts it ---------------------------------
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "argomig-cmp-"));

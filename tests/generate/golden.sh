@@ -48,6 +48,12 @@ for spec in "$top"/examples/*/argomig.yaml; do
 		fail=1
 	fi
 done
+# The README shows the rendering of examples/orders as it is.
+shown=$(awk '/^\$ cd examples\/orders && argomig generate$/ { on = 1; next } on && /^```/ { exit } on' "$top/README.md")
+if [ "$shown" != "$(cat "$top/examples/orders/expected.yaml")" ]; then
+	echo "FAIL README.md: the rendered YAML of examples/orders differs from examples/orders/expected.yaml"
+	fail=1
+fi
 if [ "$n" -eq 0 ]; then
 	echo "FAIL: no examples/*/argomig.yaml found"
 	exit 1
