@@ -86,16 +86,30 @@ static const char *str(const char *s)
 	return s ? s : "";
 }
 
+/*
+ * Without pg_read_all_stats a role sees other roles' sessions with NULL
+ * state and "<insufficient privilege>" as query: say so, do not guess.
+ */
 static char *session_text(const struct am_db_res *res, int i, int app,
 			  int state, int age, const char *age_word)
 {
 	char *a = am_pf_age(am_db_getll(res, i, age, 0));
+	const char *st = am_db_get(res, i, state);
 	char *s;
 
 	s = xasprintf("app \"%s\", %s, %s %s", str(am_db_get(res, i, app)),
-		      str(am_db_get(res, i, state)), age_word, a);
+		      st ? st : "state hidden", age_word, a);
 	free(a);
 	return s;
+}
+
+static char *query_text(const struct am_db_res *res, int i, int col)
+{
+	const char *q = am_db_get(res, i, col);
+
+	if (!q || !strcmp(q, "<insufficient privilege>"))
+		return xstrdup("query hidden (GRANT pg_read_all_stats to the migration role to see it)");
+	return am_pf_short_query(q, 200);
 }
 
 static const char *more(size_t n, char *buf, size_t size)
@@ -162,7 +176,7 @@ int am_pf_check_l01(struct am_pf *pf, struct am_pf_result *r)
 		goto out;
 	}
 	who = session_text(res, 0, 3, 4, 5, "waiting");
-	q = am_pf_short_query(am_db_get(res, 0, 6), 200);
+	q = query_text(res, 0, 6);
 	am_pf_set(r, m == T_KNOWN ? AM_PF_RETRY : AM_PF_WARN,
 		  "a lock queue on \"%s\": pid %s waits for %s (%s)%s: %s",
 		  str(am_db_get(res, 0, 0)), str(am_db_get(res, 0, 2)),
@@ -249,7 +263,7 @@ int am_pf_check_l02(struct am_pf *pf, struct am_pf_result *r)
 	}
 	t = target_by_oid(pf, am_db_get(res, first, 8));
 	who = session_text(res, first, 3, 5, 6, "transaction open");
-	q = am_pf_short_query(am_db_get(res, first, 7), 200);
+	q = query_text(res, first, 7);
 	needs = t ? xasprintf(", which blocks the %s that %s needs",
 			      am_pf_lock_name(wanted_lock(t)), t->first_script)
 		  : xstrdup("");
@@ -326,7 +340,7 @@ static int old_sessions(struct am_pf *pf, struct am_pf_result *r,
 	} else {
 		who = session_text(res, 0, 2, 4, 5,
 				   idle ? "idle for" : "transaction open");
-		q = am_pf_short_query(am_db_get(res, 0, 6), 200);
+		q = query_text(res, 0, 6);
 		am_pf_set(r, AM_PF_WARN, "pid %s (%s)%s: %s",
 			  str(am_db_get(res, 0, 0)), who,
 			  more((size_t)res->nrows, buf, sizeof(buf)), q);
@@ -447,7 +461,7 @@ int am_pf_check_l08(struct am_pf *pf, struct am_pf_result *r)
 		goto out;
 	}
 	who = session_text(res, first, 3, 5, 6, "connected for");
-	q = am_pf_short_query(am_db_get(res, first, 7), 200);
+	q = query_text(res, first, 7);
 	am_pf_set(r, AM_PF_RETRY,
 		  "a %s migration is running: pid %s holds its advisory lock %s for %s (%s)%s: %s",
 		  tool, str(am_db_get(res, first, 1)),
@@ -527,7 +541,7 @@ int am_pf_check_s05(struct am_pf *pf, struct am_pf_result *r)
 	static const char sql[] =
 		"SELECT format('%I.%I', n.nspname, ic.relname), "
 		"format('%I.%I', tn.nspname, tc.relname), i.indrelid::text, "
-		"i.indisvalid, i.indisready, pg_get_indexdef(i.indexrelid) "
+		"i.indisvalid, i.indisready "
 		"FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid "
 		"JOIN pg_namespace n ON n.oid = ic.relnamespace "
 		"JOIN pg_class tc ON tc.oid = i.indrelid "
@@ -558,12 +572,11 @@ int am_pf_check_s05(struct am_pf *pf, struct am_pf_result *r)
 				hit = i;
 		}
 		json_array_append_new(rows,
-			json_pack("{s:s?, s:s?, s:b, s:b, s:b, s:s?}", "index",
+			json_pack("{s:s?, s:s?, s:b, s:b, s:b}", "index",
 				  am_db_get(res, i, 0), "table",
 				  am_db_get(res, i, 1), "target", on_target,
 				  "valid", am_db_getb(res, i, 3), "ready",
-				  am_db_getb(res, i, 4), "definition",
-				  am_db_get(res, i, 5)));
+				  am_db_getb(res, i, 4)));
 	}
 	r->evidence = json_pack("{s:o}", "invalid_indexes", rows);
 	if (res->nrows == 0) {
@@ -704,11 +717,10 @@ int am_pf_check_r04(struct am_pf *pf, struct am_pf_result *r)
 	if (big >= 0) {
 		t = target_by_oid(pf, am_db_get(res, big, 0));
 		am_pf_set(r, AM_PF_WARN,
-			  "\"%s\" holds about %lld rows (%lld bytes) and %s takes %s on it",
+			  "\"%s\" holds about %lld rows (%lld bytes) and %s holds %s on it for a time that grows with the table",
 			  str(am_db_get(res, big, 1)), am_db_getll(res, big, 2, 0),
-			  am_db_getll(res, big, 3, 0),
-			  t ? t->first_script : "a pending migration",
-			  am_pf_lock_name(wanted_lock(t)));
+			  am_db_getll(res, big, 3, 0), t->risky_script,
+			  am_pf_lock_name(t->risky_lock));
 		am_pf_action(r, "make sure the statement neither rewrites nor scans the table under that lock (CONCURRENTLY, NOT VALID + VALIDATE)");
 	} else {
 		am_pf_set(r, AM_PF_PASS,

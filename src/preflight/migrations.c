@@ -208,6 +208,10 @@ static void add_target(struct am_pf *pf, const struct am_pf_migration *m,
 		if (name_eq(t->schema, tb->schema) && !strcmp(t->name, tb->name)) {
 			if (tb->lock > t->lock)
 				t->lock = tb->lock;
+			if (tb->risky && !t->risky) {
+				t->risky_script = xstrdup(m->script);
+				t->risky_lock = tb->lock;
+			}
 			t->risky = t->risky || tb->risky;
 			return;
 		}
@@ -222,6 +226,10 @@ static void add_target(struct am_pf *pf, const struct am_pf_migration *m,
 	t->lock = tb->lock;
 	t->risky = tb->risky;
 	t->first_script = xstrdup(m->script);
+	if (tb->risky) {
+		t->risky_script = xstrdup(m->script);
+		t->risky_lock = tb->lock;
+	}
 }
 
 static void tables_of(struct am_pf_migration *m)
@@ -342,6 +350,11 @@ int am_pf_targets_resolve(struct am_pf *pf)
 				continue;
 			if (t->lock > u->lock)
 				u->lock = t->lock;
+			if (t->risky && !u->risky) {
+				u->risky_script = t->risky_script;
+				u->risky_lock = t->risky_lock;
+				t->risky_script = NULL;
+			}
 			u->risky = u->risky || t->risky;
 			free(t->oid);
 			t->oid = NULL;
@@ -393,6 +406,7 @@ void am_pf_migrations_release(struct am_pf *pf)
 		free(pf->targets[i].schema);
 		free(pf->targets[i].name);
 		free(pf->targets[i].first_script);
+		free(pf->targets[i].risky_script);
 		free(pf->targets[i].oid);
 	}
 	free(pf->targets);

@@ -131,6 +131,8 @@ struct am_pf_target {
 	enum am_lockmode lock;		/* strongest over pending migrations */
 	bool risky;			/* some statement rewrites or scans it */
 	char *first_script;		/* the first pending script touching it */
+	char *risky_script;		/* the first one with a risky statement */
+	enum am_lockmode risky_lock;	/* the lock that statement holds */
 	char *oid;			/* NULL when it does not exist yet */
 };
 

@@ -6,6 +6,7 @@
 # scenario gets its own database. Assertions are exact: the exit status,
 # whole report lines (ages, which depend on timing, are the only part
 # normalized), JSON fields through jq, and the termination message.
+# PF_KEEP=1 keeps every run's stdout, stderr and termination message.
 set -u
 pf=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 fwapply=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
@@ -27,7 +28,11 @@ cleanup() {
 		kill "$p" 2>/dev/null
 	done
 	sh "$top/tests/pg/pg.sh" stop "$pgdir"
-	rm -rf "$work"
+	if [ -n "${PF_KEEP:-}" ]; then
+		echo "preflight: outputs kept in $work"
+	else
+		rm -rf "$work"
+	fi
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
@@ -267,6 +272,22 @@ expect_status 75
 expect_line "L02 retry \"public.orders\" is locked by pid $lpid (app \"reporting\", idle in transaction, transaction open Ns) holding AccessShareLock, which blocks the AccessExclusiveLock that V3__add_order_status.sql needs: SELECT count(*) FROM orders; -- wait for it to finish, or end it with SELECT pg_terminate_backend($lpid)" 's/transaction open [0-9]+s/transaction open Ns/'
 expect_json "(.checks[] | select(.id == \"L02\") | .evidence.holders[0] | .pid == $lpid and .application_name == \"reporting\" and .state == \"idle in transaction\" and .xact_age_s >= 1 and .mode == \"AccessShareLock\")"
 expect_json '.verdict == "retry" and .exit_code == 75'
+# SIGTERM (the Job's deadline) ends the wait at once, with the report
+current=sigterm
+: >"$work/sigterm.term"
+ARGOMIG_TERMINATION_LOG=$work/sigterm.term DATABASE_URL=$DBURL "$pf" \
+	--migrations "$here/flyway" --xact-age 1 --wait 60 --interval 1 \
+	>"$work/sigterm.out" 2>"$work/sigterm.err" &
+tpid=$!
+sleep 1.5
+kill -TERM "$tpid"
+wait "$tpid"
+status=$?
+expect_status 75
+grep -q '^argomig-preflight: verdict retry (exit 75): still not safe after [12]s (1 connection attempt(s), [0-9] pass(es)): L02$' "$work/sigterm.err" ||
+	report_fail "no verdict line after SIGTERM"
+grep -q '^RETRY (exit 75) after [12]s: L02 "public.orders" is locked by pid' "$work/sigterm.term" ||
+	report_fail "termination message after SIGTERM"
 echo "ROLLBACK;" >&3
 exec 3>&-
 wait
@@ -378,7 +399,106 @@ expect_line "argomig-preflight: --stamp needs --app-version (or ARGOMIG_APP_VERS
 expect_term "NO-GO (exit 4): --stamp needs --app-version (or ARGOMIG_APP_VERSION)"
 dump_on_fail
 
-# --- 14: usage ------------------------------------------------------------
+# --- 16: Liquibase: a stale lock needs a person, a fresh one is retried --
+newdb pf_liquibase
+sql pf_liquibase "CREATE TABLE databasechangelog (id varchar(255) NOT NULL, author varchar(255) NOT NULL, filename varchar(255) NOT NULL, dateexecuted timestamp NOT NULL, orderexecuted int NOT NULL, exectype varchar(10) NOT NULL, md5sum varchar(35)); CREATE TABLE databasechangeloglock (id int PRIMARY KEY, locked boolean NOT NULL, lockgranted timestamp, lockedby varchar(255)); INSERT INTO databasechangeloglock VALUES (1, true, localtimestamp - interval '2 hours', 'ci-runner-7 (10.9.9.9)'); ALTER TABLE databasechangelog OWNER TO migrator; ALTER TABLE databasechangeloglock OWNER TO migrator"
+DBURL=$(url pf_liquibase)
+run liquibase DATABASE_URL="$DBURL" "$pf" --tool liquibase --wait 0
+expect_status 3
+expect_line 'S03 fail  public.databasechangeloglock has been locked by "ci-runner-7 (10.9.9.9)" for 2h00m and that client is not connected: a stale lock -- make sure no Liquibase is running, then run '\''liquibase release-locks'\'''
+sql pf_liquibase "UPDATE databasechangeloglock SET lockgranted = localtimestamp - interval '90 seconds'; INSERT INTO databasechangelog VALUES ('1', 'me', 'db.xml', now(), 1, 'FAILED', NULL)"
+run liquibase2 DATABASE_URL="$DBURL" "$pf" --tool liquibase --wait 0
+expect_status 75
+expect_line 'S03 retry a Liquibase update is running: public.databasechangeloglock locked by "ci-runner-7 (10.9.9.9)" for 1m30s -- wait for it to finish'
+sql pf_liquibase "UPDATE databasechangeloglock SET locked = false"
+run liquibase3 DATABASE_URL="$DBURL" "$pf" --tool liquibase --wait 0
+expect_status 0
+expect_line 'S03 warn  public.databasechangelog lists 1 changeset(s) with exectype FAILED -- look at those changesets before running more'
+dump_on_fail
+
+# --- 17: a target owned by another role: no-go ----------------------------
+newdb pf_owner 2
+sql pf_owner "ALTER TABLE orders OWNER TO postgres"
+DBURL=$(url pf_owner)
+run owner DATABASE_URL="$DBURL" "$pf" --migrations "$here/flyway" --wait 0
+expect_status 3
+expect_line 'P01 fail  role "migrator" cannot alter "public.orders": it is owned by "postgres" and V3__add_order_status.sql needs ownership -- GRANT "postgres" TO "migrator", or ALTER TABLE public.orders OWNER TO "migrator"'
+dump_on_fail
+
+# --- 18: a read-only default, no free connections, a big table ----------
+newdb pf_limits 2
+sql pf_limits "INSERT INTO orders (customer, total_cents) SELECT 'c' || i, i FROM generate_series(1, 500) i; ANALYZE orders"
+DBURL=$(url pf_limits)
+run big DATABASE_URL="$DBURL" "$pf" --migrations "$here/flyway" --wait 0 --large-table-rows 100 --format json
+expect_status 0
+expect_line 'R04 warn  "public.orders" holds about 500 rows (N bytes) and V4__index_orders_status.sql holds ShareUpdateExclusiveLock on it for a time that grows with the table -- make sure the statement neither rewrites nor scans the table under that lock (CONCURRENTLY, NOT VALID + VALIDATE)' 's/\(([0-9]+) bytes\)/(N bytes)/'
+run conns DATABASE_URL="$DBURL" "$pf" --wait 0 --min-free-connections 99
+expect_status 75
+expect_line 'R03 retry only N of 100 connections are free (need 99) -- wait for connections to close; the migration and the new pods need some' 's/only [0-9]+ of/only N of/'
+sql postgres "ALTER DATABASE pf_limits SET default_transaction_read_only = on"
+run readonly DATABASE_URL="$DBURL" "$pf" --wait 0
+expect_status 75
+expect_line 'C06 retry default_transaction_read_only is on for role "migrator" in database "pf_limits" -- connect to a writable primary, or ALTER ROLE ... RESET default_transaction_read_only'
+dump_on_fail
+
+# --- 19: a lock queue and an index build on a target: retry ------------
+newdb pf_queue 2
+DBURL=$(url pf_queue)
+mkfifo "$work/q.fifo"
+PGAPPNAME=holder PGPASSWORD=$PW psql -X -q -h 127.0.0.1 -p "$port" \
+	-U migrator -d pf_queue <"$work/q.fifo" >/dev/null 2>&1 &
+bg_pids="$bg_pids $!"
+exec 3>"$work/q.fifo"
+echo "BEGIN; INSERT INTO orders (customer, total_cents) VALUES ('x', 1);" >&3
+i=0
+until [ "$(sql pf_queue "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'holder' AND state = 'idle in transaction'")" = 1 ] || [ $i -ge 50 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+# an index build waits for the writer; an ALTER queues behind both
+PGAPPNAME=indexer PGOPTIONS='-c lock_timeout=0' PGPASSWORD=$PW psql -X -q -h 127.0.0.1 -p "$port" -U migrator -d pf_queue \
+	-c "CREATE INDEX CONCURRENTLY orders_customer_idx ON orders (customer)" >/dev/null 2>&1 &
+bg_pids="$bg_pids $!"
+i=0
+until [ "$(sql pf_queue "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'indexer' AND wait_event_type = 'Lock'")" = 1 ] || [ $i -ge 50 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+PGAPPNAME=alterer PGOPTIONS='-c lock_timeout=0' PGPASSWORD=$PW psql -X -q -h 127.0.0.1 -p "$port" -U migrator -d pf_queue \
+	-c "ALTER TABLE orders ADD COLUMN note text" >/dev/null 2>&1 &
+bg_pids="$bg_pids $!"
+i=0
+until [ "$(sql pf_queue "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'alterer' AND wait_event_type = 'Lock'")" = 1 ] || [ $i -ge 50 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+sleep 1.2
+ipid=$(sql pf_queue "SELECT pid FROM pg_stat_activity WHERE application_name = 'indexer'")
+qpid=$(sql pf_queue "SELECT pid FROM pg_stat_activity WHERE application_name = 'alterer'")
+run queue DATABASE_URL="$DBURL" "$pf" --migrations "$here/flyway" --wait 0 --lock-wait 1
+expect_status 75
+expect_line "L01 retry a lock queue on \"public.orders\": pid $qpid waits for AccessExclusiveLock (app \"alterer\", active, waiting Ns): ALTER TABLE orders ADD COLUMN note text -- wait for the queue to drain; find its head with pg_blocking_pids($qpid)" 's/waiting [0-9]+s/waiting Ns/'
+expect_line "L09 retry pid $ipid runs CREATE INDEX CONCURRENTLY on \"public.orders\" (waiting for writers before build, for Ns) -- wait for the index build to finish; only one runs per table at a time" 's/for [0-9]+s\)/for Ns)/'
+expect_line 'S05 pass  no invalid indexes'
+echo "ROLLBACK;" >&3
+exec 3>&-
+wait
+bg_pids=
+dump_on_fail
+
+# --- 14: the termination message: only into a file that exists ----------
+DBURL=$(url pf_clean)
+run nolog ARGOMIG_TERMINATION_LOG="$work/absent.log" DATABASE_URL="$DBURL" "$pf" --wait 0
+expect_status 0
+[ -e "$work/absent.log" ] && report_fail "created $work/absent.log"
+: >"$work/opt.log"
+run optlog DATABASE_URL="$DBURL" "$pf" --wait 0 --termination-log "$work/opt.log"
+expect_status 0
+printf 'GO: flyway, 0 pending migration(s), 0 warning(s), database at version 2' | cmp -s - "$work/opt.log" ||
+	report_fail "--termination-log: $(cat "$work/opt.log")"
+dump_on_fail
+
+# --- 15: usage ------------------------------------------------------------
 run help "$pf" --help
 expect_status 0
 head -1 "$work/help.out" | grep -qx 'usage: argomig-preflight \[--tool flyway|golang-migrate|liquibase|none\]' ||
