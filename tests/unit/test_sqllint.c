@@ -109,7 +109,7 @@ Test(sqllint, flyway_directory_runs_each_file_in_a_transaction)
 			     "SET lock_timeout = '1s';\nCREATE INDEX CONCURRENTLY i ON t (id);\n");
 	r.paths[r.n++] = put("db/V3__idx.sql",
 			     "SET lock_timeout = '1s';\nCREATE INDEX CONCURRENTLY j ON t (id);\n");
-	put("db/V3__idx.sql.conf", "executeInTransaction=false\n");
+	free(put("db/V3__idx.sql.conf", "executeInTransaction=false\n"));
 	lint_them(&r, 15);
 	expect(&r, "sql-concurrently-in-transaction", "V2__idx.sql:2:1:error\n");
 	cr_assert_eq(r.lint.summary.files, 3);
