@@ -42,26 +42,59 @@ static uint32_t hash_str(const char *s, size_t n)
 	return h;
 }
 
-struct am_locmap *am_locmap_new(void)
-{
-	struct am_locmap *m = xcalloc(1, sizeof(*m));
-	size_t i;
+/*
+ * One freed map is kept for the next document: a stream of many small
+ * documents then allocates its table and arena once instead of once per
+ * document (glibc consolidates its fast bins on every allocation of
+ * that size, which cost more than building the map itself).
+ */
+static struct am_locmap *spare;
 
-	m->cap = 64;
-	m->slots = xmalloc(m->cap * sizeof(*m->slots));
+struct am_locmap *am_locmap_new(size_t hint)
+{
+	struct am_locmap *m = spare;
+	size_t i, cap = 64;
+
+	while (cap * 3 < hint * 4)	/* stay under 3/4 full */
+		cap *= 2;
+	if (m && m->cap >= cap) {
+		spare = NULL;
+		am_buf_reset(&m->arena);
+	} else {
+		m = xcalloc(1, sizeof(*m));
+		m->cap = cap;
+		m->slots = xmalloc(m->cap * sizeof(*m->slots));
+		am_buf_init(&m->arena);
+		/* pointers average well under 48 bytes in manifests */
+		am_buf_grow(&m->arena, hint * 48);
+	}
+	m->nr = 0;
 	for (i = 0; i < m->cap; i++)
 		m->slots[i].key_off = SIZE_MAX;
-	am_buf_init(&m->arena);
 	return m;
+}
+
+static void locmap_destroy(struct am_locmap *m)
+{
+	free(m->slots);
+	am_buf_release(&m->arena);
+	free(m);
 }
 
 void am_locmap_free(struct am_locmap *m)
 {
 	if (!m)
 		return;
-	free(m->slots);
-	am_buf_release(&m->arena);
-	free(m);
+	if (spare)
+		locmap_destroy(spare);
+	spare = m;
+}
+
+void am_locmap_release_spare(void)
+{
+	if (spare)
+		locmap_destroy(spare);
+	spare = NULL;
 }
 
 static struct locmap_entry *find_slot(const struct am_locmap *m,

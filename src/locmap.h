@@ -32,9 +32,14 @@ int am_locmap_get(const struct am_locmap *m, const char *pointer,
 /* The number of nodes recorded. */
 size_t am_locmap_count(const struct am_locmap *m);
 
-/* For the loader: an empty map (owned; am_locmap_free accepts NULL). */
-struct am_locmap *am_locmap_new(void);
+/*
+ * For the loader: an empty map sized for about 'hint' nodes (owned;
+ * am_locmap_free accepts NULL).
+ */
+struct am_locmap *am_locmap_new(size_t hint);
 void am_locmap_free(struct am_locmap *m);
+/* Frees the map kept for reuse (at exit, so leak checkers see nothing). */
+void am_locmap_release_spare(void);
 /* Records 'ptr' (n bytes, need not be NUL-terminated); a repeat overwrites. */
 void am_locmap_put(struct am_locmap *m, const char *ptr, size_t n,
 		   struct am_loc key, struct am_loc value, bool alias);

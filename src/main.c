@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "locmap.h"
 #include "revision.h" /* generated: AM_REVISION, see tools/revision.sh */
 #include "util.h"
 
@@ -140,6 +141,7 @@ int cmd_version(int argc, char **argv)
 
 static int finish(int status)
 {
+	am_locmap_release_spare();
 	if (fflush(stdout) || ferror(stdout)) {
 		fputs("argomig: cannot write to standard output\n", stderr);
 		return AM_EXIT_USAGE;

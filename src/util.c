@@ -126,7 +126,7 @@ void am_buf_reset(struct am_buf *b)
 		b->buf[0] = '\0';
 }
 
-static void buf_reserve(struct am_buf *b, size_t extra)
+void am_buf_grow(struct am_buf *b, size_t extra)
 {
 	size_t need;
 
@@ -135,15 +135,18 @@ static void buf_reserve(struct am_buf *b, size_t extra)
 	need = b->len + extra + 1;
 	if (need <= b->alloc)
 		return;
-	if (!b->alloc) {
+	if (!b->alloc) {	/* leave the shared "" alone */
 		b->buf = NULL;
+		am_grow((void **)&b->buf, &b->alloc, need, 1);
+		b->buf[0] = '\0';
+		return;
 	}
 	am_grow((void **)&b->buf, &b->alloc, need, 1);
 }
 
 void am_buf_add(struct am_buf *b, const void *data, size_t len)
 {
-	buf_reserve(b, len);
+	am_buf_grow(b, len);
 	memcpy(b->buf + b->len, data, len);
 	b->len += len;
 	b->buf[b->len] = '\0';
@@ -171,7 +174,7 @@ void am_buf_vaddf(struct am_buf *b, const char *fmt, va_list ap)
 	va_end(cp);
 	if (n < 0)
 		AM_BUG("vsnprintf failed for format '%s'", fmt);
-	buf_reserve(b, (size_t)n);
+	am_buf_grow(b, (size_t)n);
 	vsnprintf(b->buf + b->len, (size_t)n + 1, fmt, ap);
 	b->len += (size_t)n;
 }

@@ -45,6 +45,8 @@ extern char am_buf_slopbuf[];
 void am_buf_init(struct am_buf *b);
 void am_buf_release(struct am_buf *b);
 void am_buf_reset(struct am_buf *b);
+/* Makes room for 'extra' more bytes without changing the contents. */
+void am_buf_grow(struct am_buf *b, size_t extra);
 void am_buf_add(struct am_buf *b, const void *data, size_t len);
 void am_buf_adds(struct am_buf *b, const char *s);
 void am_buf_addch(struct am_buf *b, int c);

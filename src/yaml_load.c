@@ -42,7 +42,8 @@ struct anchor {
 struct frame {
 	json_t *node;		/* the container being filled (borrowed from parent or root) */
 	bool is_map;
-	char *key;		/* map: the pending key, NULL while a key is expected */
+	struct am_buf key;	/* map: the pending key (reused across keys and frames) */
+	bool has_key;		/* map: 'key' holds a key whose value is expected */
 	struct am_loc key_at;
 	bool drop_value;	/* map: the pending key is a duplicate */
 	bool dropped;		/* this container is the value of a duplicate key */
@@ -71,6 +72,7 @@ struct am_yaml_reader {
 	bool too_big;
 	size_t index;		/* documents returned so far */
 	int prev_doc_end;	/* line where the previous document ended */
+	size_t last_nodes;	/* nodes of the previous document: a size hint */
 
 	struct am_yaml_problem *problems;
 	size_t nproblems, aproblems;
@@ -170,11 +172,16 @@ static void new_line(struct am_yaml_reader *r, size_t next_off)
 	r->nstarts++;
 }
 
+/*
+ * Follows lines through the bytes fed to libyaml. Only the start of a
+ * line is looked at byte by byte (indentation, '#'); the rest of a text
+ * line is skipped with memchr.
+ */
 static void scan(struct am_yaml_reader *r, const unsigned char *p, size_t n)
 {
-	size_t i;
+	size_t i = 0;
 
-	for (i = 0; i < n; i++) {
+	while (i < n) {
 		unsigned char c = p[i];
 		size_t off = r->total + i;
 
@@ -182,19 +189,29 @@ static void scan(struct am_yaml_reader *r, const unsigned char *p, size_t n)
 			if (r->prev_cr) {	/* the \n of \r\n */
 				r->prev_cr = false;
 				r->starts[(r->nstarts - 1) % RING].off = off + 1;
-				continue;
+			} else {
+				new_line(r, off + 1);
 			}
-			new_line(r, off + 1);
+			i++;
 			continue;
 		}
 		if (c == '\r') {
 			new_line(r, off + 1);
 			r->prev_cr = true;
+			i++;
 			continue;
 		}
 		r->prev_cr = false;
-		switch (r->state) {
-		case AT_INDENT:
+		if (r->state == IN_TEXT) {	/* nothing to see until the line ends */
+			const unsigned char *nl = memchr(p + i, '\n', n - i);
+			const unsigned char *cr = memchr(p + i, '\r', nl ? (size_t)(nl - p) - i : n - i);
+			size_t stop = cr ? (size_t)(cr - p) : nl ? (size_t)(nl - p) : n;
+
+			r->col += (int)(stop - i);
+			i = stop;
+			continue;
+		}
+		if (r->state == AT_INDENT) {
 			if (c == '\t') {
 				r->tabs[r->ntabs % RING].line = r->line;
 				r->tabs[r->ntabs % RING].col = r->col;
@@ -205,17 +222,12 @@ static void scan(struct am_yaml_reader *r, const unsigned char *p, size_t n)
 			} else if (c != ' ') {
 				r->state = IN_TEXT;
 			}
-			break;
-		case IN_COMMENT:
-			if (!r->comment.len && (c == ' ' || c == '\t'))
-				break;
+		} else if (r->comment.len || (c != ' ' && c != '\t')) {
 			if (r->comment.len < COMMENT_MAX)
 				am_buf_addch(&r->comment, c);
-			break;
-		case IN_TEXT:
-			break;
 		}
 		r->col++;
+		i++;
 	}
 }
 
@@ -365,7 +377,6 @@ static void clear_build(struct am_yaml_reader *r)
 
 	for (i = 0; i < r->depth; i++) {
 		json_decref(r->stack[i].node);	/* the frame's reference */
-		free(r->stack[i].key);
 		free(r->stack[i].anchor);
 	}
 	r->depth = 0;
@@ -410,19 +421,35 @@ static const struct anchor *find_anchor(const struct am_yaml_reader *r,
 	return NULL;
 }
 
+/* Appends "/<index>" to the path. */
+static void path_push_index(struct am_buf *path, size_t index)
+{
+	char digits[24];
+	size_t n = sizeof(digits);
+
+	do {
+		digits[--n] = (char)('0' + index % 10);
+		index /= 10;
+	} while (index);
+	am_buf_addch(path, '/');
+	am_buf_add(path, digits + n, sizeof(digits) - n);
+}
+
 /* Appends "/<segment>" to the path, escaped per RFC 6901. */
 static void path_push(struct am_buf *path, const char *seg)
 {
 	const char *p;
 
 	am_buf_addch(path, '/');
-	for (p = seg; *p; p++) {
-		if (*p == '~')
-			am_buf_adds(path, "~0");
-		else if (*p == '/')
-			am_buf_adds(path, "~1");
-		else
-			am_buf_addch(path, *p);
+	for (p = seg; *p;) {
+		size_t n = strcspn(p, "~/");
+
+		am_buf_add(path, p, n);
+		p += n;
+		if (*p) {
+			am_buf_adds(path, *p == '~' ? "~0" : "~1");
+			p++;
+		}
 	}
 }
 
@@ -512,10 +539,14 @@ static bool parse_float(const char *s, double *out)
 	return !*end && !errno && isfinite(*out);
 }
 
-/* A plain scalar resolved as Kubernetes' YAML 1.1 reader resolves it. */
-static json_t *resolve_plain(const char *s)
+/*
+ * A plain scalar resolved as Kubernetes' YAML 1.1 reader resolves it.
+ * Most scalars are names and words: only a few first characters can
+ * start anything but a string, so look at the first one before comparing.
+ */
+static json_t *resolve_plain(const char *s, size_t len)
 {
-	static const char *const nulls[] = { "", "~", "null", "Null", "NULL", NULL };
+	static const char *const nulls[] = { "~", "null", "Null", "NULL", NULL };
 	static const char *const trues[] = { "y", "Y", "yes", "Yes", "YES",
 					     "true", "True", "TRUE", "on",
 					     "On", "ON", NULL };
@@ -525,17 +556,25 @@ static json_t *resolve_plain(const char *s)
 	json_int_t i;
 	double d;
 
-	if (is_one_of(s, nulls))
+	if (!len)
 		return json_null();
-	if (is_one_of(s, trues))
-		return json_true();
-	if (is_one_of(s, falses))
-		return json_false();
-	if (parse_int(s, &i))
-		return json_integer(i);
-	if (parse_float(s, &d))
-		return json_real(d);
-	return json_string(s);
+	if (len <= 5 && strchr("~nNyYtTfFoO", s[0])) {
+		if (is_one_of(s, nulls))
+			return json_null();
+		if (is_one_of(s, trues))
+			return json_true();
+		if (is_one_of(s, falses))
+			return json_false();
+	}
+	if ((s[0] >= '0' && s[0] <= '9') || s[0] == '-' || s[0] == '+' ||
+	    s[0] == '.') {
+		if (parse_int(s, &i))
+			return json_integer(i);
+		if (parse_float(s, &d))
+			return json_real(d);
+	}
+	/* libyaml has already checked the UTF-8 */
+	return json_stringn_nocheck(s, len);
 }
 
 static json_t *scalar_value(const yaml_event_t *ev)
@@ -543,23 +582,31 @@ static json_t *scalar_value(const yaml_event_t *ev)
 	const char *s = (const char *)ev->data.scalar.value;
 	const char *tag = (const char *)ev->data.scalar.tag;
 
-	if (tag && !strcmp(tag, YAML_STR_TAG))
-		return json_stringn(s, ev->data.scalar.length);
-	if (!ev->data.scalar.plain_implicit || tag)
-		return json_stringn(s, ev->data.scalar.length);
-	if (strlen(s) != ev->data.scalar.length)	/* embedded NUL */
-		return json_stringn(s, ev->data.scalar.length);
-	return resolve_plain(s);
+	size_t len = ev->data.scalar.length;
+
+	/* libyaml has already checked the UTF-8 */
+	if (tag || !ev->data.scalar.plain_implicit || memchr(s, '\0', len))
+		return json_stringn_nocheck(s, len);
+	return resolve_plain(s, len);
 }
 
 /* A mapping key as text: scalars as written, other scalar JSON as dumped. */
-static char *key_text(json_t *v)
+static void key_text(struct am_buf *out, json_t *v)
 {
-	if (json_is_string(v))
-		return xstrndup(json_string_value(v), json_string_length(v));
-	if (json_is_null(v))
-		return xstrdup("null");
-	return json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+	char *dump;
+
+	am_buf_reset(out);
+	if (json_is_string(v)) {
+		am_buf_add(out, json_string_value(v), json_string_length(v));
+		return;
+	}
+	if (json_is_null(v)) {
+		am_buf_adds(out, "null");
+		return;
+	}
+	dump = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+	am_buf_adds(out, dump);
+	free(dump);
 }
 
 static bool over_budget(struct am_yaml_reader *r, struct am_loc at)
@@ -576,7 +623,7 @@ static bool over_budget(struct am_yaml_reader *r, struct am_loc at)
 static bool expecting_key(const struct am_yaml_reader *r)
 {
 	return r->depth && r->stack[r->depth - 1].is_map &&
-	       !r->stack[r->depth - 1].key;
+	       !r->stack[r->depth - 1].has_key;
 }
 
 /* True inside the value of a duplicate key: nothing there is recorded. */
@@ -608,22 +655,23 @@ static bool attach(struct am_yaml_reader *r, json_t *v, struct am_loc at,
 		return true;
 	}
 	top = &r->stack[r->depth - 1];
-	if (top->is_map && !top->key) {
+	if (top->is_map && !top->has_key) {
 		if (json_is_object(v) || json_is_array(v)) {
 			add_problem(r, at, "a mapping key must be a scalar");
 			json_decref(v);
 			return false;
 		}
-		top->key = key_text(v);
+		key_text(&top->key, v);
+		top->has_key = true;
 		top->key_at = at;
-		top->drop_value = json_object_get(top->node, top->key) != NULL;
+		top->drop_value = json_object_get(top->node, top->key.buf) != NULL;
 		if (top->drop_value && !drop)
-			add_problem(r, at, "duplicate key '%s'", top->key);
+			add_problem(r, at, "duplicate key '%s'", top->key.buf);
 		json_decref(v);
 		return true;
 	}
 	if (top->is_map) {
-		path_push(&r->path, top->key);
+		path_push(&r->path, top->key.buf);
 		drop = drop || top->drop_value;
 		*dropped = drop;
 		if (!drop)
@@ -632,14 +680,11 @@ static bool attach(struct am_yaml_reader *r, json_t *v, struct am_loc at,
 		if (top->drop_value)
 			json_decref(v);
 		else
-			json_object_set_new(top->node, top->key, v);
-		free(top->key);
-		top->key = NULL;
+			json_object_setn_new_nocheck(top->node, top->key.buf,
+						     top->key.len, v);
+		top->has_key = false;
 	} else {
-		char idx[32];
-
-		snprintf(idx, sizeof(idx), "%zu", top->index++);
-		path_push(&r->path, idx);
+		path_push_index(&r->path, top->index++);
 		if (!drop)
 			am_locmap_put(r->locs, r->path.buf, r->path.len, at, at,
 				      is_alias);
@@ -679,9 +724,17 @@ static bool open_container(struct am_yaml_reader *r, const yaml_event_t *ev,
 		json_decref(v);
 		return false;
 	}
-	AM_GROW(r->stack, r->astack, r->depth + 1);
+	if (r->depth == r->astack) {	/* new frames get an empty key buffer */
+		size_t i, old = r->astack;
+
+		AM_GROW(r->stack, r->astack, r->depth + 1);
+		for (i = old; i < r->astack; i++)
+			am_buf_init(&r->stack[i].key);
+	}
 	f = &r->stack[r->depth++];
-	memset(f, 0, sizeof(*f));
+	f->has_key = false;
+	f->drop_value = false;
+	f->index = 0;
 	f->node = v;
 	f->is_map = is_map;
 	f->dropped = dropped;
@@ -701,7 +754,6 @@ static void close_container(struct am_yaml_reader *r)
 		set_anchor(r, f->anchor, f->node, r->nodes - f->nodes_at_start + 1,
 			   f->at);
 	free(f->anchor);
-	free(f->key);
 	json_decref(f->node);	/* the extra reference taken while open */
 	if (r->depth)
 		parent_len = r->stack[r->depth - 1].path_len;
@@ -716,8 +768,8 @@ static bool on_scalar(struct am_yaml_reader *r, const yaml_event_t *ev)
 
 	/* keys are text as written: "on:" is the key "on", not true */
 	if (expecting_key(r))
-		v = json_stringn((const char *)ev->data.scalar.value,
-				 ev->data.scalar.length);
+		v = json_stringn_nocheck((const char *)ev->data.scalar.value,
+					 ev->data.scalar.length);
 	else
 		v = scalar_value(ev);
 	r->nodes++;
@@ -840,7 +892,7 @@ int am_yaml_reader_next(struct am_yaml_reader *r, struct am_yaml_doc *doc)
 			yaml_event_delete(&ev);
 			return 0;
 		case YAML_DOCUMENT_START_EVENT:
-			r->locs = am_locmap_new();
+			r->locs = am_locmap_new(r->last_nodes);
 			break;
 		case YAML_DOCUMENT_END_EVENT: {
 			int end_line = (int)ev.end_mark.line + 1;
@@ -852,6 +904,7 @@ int am_yaml_reader_next(struct am_yaml_reader *r, struct am_yaml_doc *doc)
 				clear_build(r);
 				continue;
 			}
+			r->last_nodes = am_locmap_count(r->locs);
 			doc->index = r->index++;
 			doc->root = r->root;
 			doc->locs = r->locs;
@@ -930,6 +983,8 @@ void am_yaml_reader_free(struct am_yaml_reader *r)
 	for (i = 0; i < r->nsources; i++)
 		free(r->sources[i].path);
 	free(r->sources);
+	for (i = 0; i < r->astack; i++)
+		am_buf_release(&r->stack[i].key);
 	free(r->stack);
 	free(r->anchors);
 	am_buf_release(&r->comment);
