@@ -140,16 +140,24 @@ void am_pf_action(struct am_pf_result *r, const char *fmt, ...)
 	va_end(ap);
 }
 
+bool am_pf_retryable_error(const struct am_pf *pf)
+{
+	const char *state = am_db_sqlstate(pf->db);
+
+	/* timeouts, lock timeouts, lost connections, resources, conflicts */
+	return !am_db_ok(pf->db) || !strcmp(state, "57014") ||
+	       !strcmp(state, "55P03") || !strncmp(state, "08", 2) ||
+	       !strncmp(state, "53", 2) || !strcmp(state, "40001") ||
+	       !strcmp(state, "40P01") || !strcmp(state, "57P03");
+}
+
 void am_pf_query_failed(struct am_pf *pf, struct am_pf_result *r,
 			enum am_pf_class cls, const char *what)
 {
 	const char *state = am_db_sqlstate(pf->db);
 	enum am_pf_status st;
 
-	if (!am_db_ok(pf->db) || !strcmp(state, "57014") ||
-	    !strcmp(state, "55P03") || !strncmp(state, "08", 2) ||
-	    !strncmp(state, "53", 2) || !strcmp(state, "40001") ||
-	    !strcmp(state, "40P01") || !strcmp(state, "57P03"))
+	if (am_pf_retryable_error(pf))
 		st = AM_PF_RETRY;
 	else if (cls == AM_PF_CLASS_WARN)
 		st = AM_PF_WARN;

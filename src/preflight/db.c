@@ -157,8 +157,15 @@ static enum am_db_fail classify(const char *msg)
 		"could not connect", "Connection reset",
 		"server terminated abnormally",
 	};
+	/* network trouble that mentions TLS is still network trouble */
+	static const char *const retry_first[] = {
+		"SSL SYSCALL error", "SSL connection has been closed unexpectedly",
+	};
 	size_t i;
 
+	for (i = 0; i < AM_ARRAY_SIZE(retry_first); i++)
+		if (strstr(msg, retry_first[i]))
+			return AM_DB_FAIL_RETRY;
 	for (i = 0; i < AM_ARRAY_SIZE(fatal); i++)
 		if (strstr(msg, fatal[i]))
 			return AM_DB_FAIL_FATAL;

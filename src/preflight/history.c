@@ -335,6 +335,7 @@ int am_pf_history_load(struct am_pf *pf)
 		h->table = xstrdup(pf->o->table ? pf->o->table : dflt);
 	free(h->error);
 	h->error = NULL;
+	h->error_retry = false;
 	while (h->nrows)
 		fwrow_release(&h->rows[--h->nrows]);
 	h->has_version = h->dirty = false;
@@ -346,6 +347,7 @@ int am_pf_history_load(struct am_pf *pf)
 	if (err) {
 		h->error = xasprintf("cannot read %s.%s: %s", h->schema, h->table,
 				     am_error_last());
+		h->error_retry = am_pf_retryable_error(pf);
 		return err;
 	}
 	if (pf->o->tool == AM_PF_TOOL_FLYWAY)
@@ -354,6 +356,17 @@ int am_pf_history_load(struct am_pf *pf)
 		migrate_pending(pf);
 	h->loaded = true;
 	return 0;
+}
+
+static void history_failed(const struct am_pf *pf, struct am_pf_result *r)
+{
+	if (pf->hist.error_retry) {
+		am_pf_set(r, AM_PF_RETRY, "%s", pf->hist.error);
+		am_pf_action(r, "the history table was busy or the connection broke; the check runs again");
+		return;
+	}
+	am_pf_set(r, AM_PF_FAIL, "%s", pf->hist.error);
+	am_pf_action(r, "grant the migration role SELECT on its history table");
 }
 
 /* Common preamble: skip other tools, report an unreadable history. */
@@ -366,8 +379,7 @@ static bool history_unusable(struct am_pf *pf, struct am_pf_result *r,
 		return true;
 	}
 	if (pf->hist.error) {
-		am_pf_set(r, AM_PF_FAIL, "%s", pf->hist.error);
-		am_pf_action(r, "grant the migration role SELECT on its history table");
+		history_failed(pf, r);
 		return true;
 	}
 	if (!pf->hist.exists) {
@@ -720,8 +732,7 @@ int am_pf_check_s08(struct am_pf *pf, struct am_pf_result *r)
 		return 0;
 	}
 	if (pf->hist.error) {
-		am_pf_set(r, AM_PF_FAIL, "%s", pf->hist.error);
-		am_pf_action(r, "grant the migration role SELECT on its history table");
+		history_failed(pf, r);
 		return 0;
 	}
 	if (!have_files(pf, r))

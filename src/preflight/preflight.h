@@ -176,6 +176,7 @@ struct am_pf_history {
 	bool exists;
 	bool loaded;
 	char *error;			/* why it could not be read */
+	bool error_retry;		/* ... and it may work on the next pass */
 	/* Flyway */
 	struct am_pf_fwrow *rows;
 	size_t nrows, alloc;
@@ -208,6 +209,7 @@ struct am_pf {
 	struct am_pf_migration *migs;	/* local migrations, in apply order */
 	size_t nmigs, migs_alloc;
 	char *migs_error;		/* the directory could not be read */
+	bool collected;			/* pending migrations parsed */
 	bool prepared;			/* history, pending and targets done */
 	struct am_pf_target *targets;
 	size_t ntargets, targets_alloc;
@@ -236,6 +238,8 @@ void am_pf_set(struct am_pf_result *r, enum am_pf_status st,
 	       const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void am_pf_action(struct am_pf_result *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* True when the last failed query may succeed later (timeouts, ...). */
+bool am_pf_retryable_error(const struct am_pf *pf);
 /* Records a failed query: retry for timeouts and lost connections. */
 void am_pf_query_failed(struct am_pf *pf, struct am_pf_result *r,
 			enum am_pf_class cls, const char *what);

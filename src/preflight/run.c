@@ -378,11 +378,15 @@ static void prepare(struct am_pf *pf)
 		return;
 	if (am_pf_history_load(pf))
 		return;
-	am_pf_targets_collect(pf);
+	if (!pf->collected) {
+		am_pf_targets_collect(pf);
+		pf->collected = true;
+	}
 	if (am_pf_targets_resolve(pf)) {
 		free(pf->hist.error);
 		pf->hist.error = xasprintf("cannot look up the target tables: %s",
 					   am_error_last());
+		pf->hist.error_retry = am_pf_retryable_error(pf);
 		return;
 	}
 	pf->prepared = true;
@@ -495,7 +499,11 @@ void am_pf_run(struct am_pf *pf)
 				all = true;
 		}
 		if (pf->db) {
-			prepare(pf);
+			/* targets known only now: every check looks again */
+			if (!pf->prepared) {
+				prepare(pf);
+				all = all || pf->prepared;
+			}
 			pf->passes++;
 			run_checks(pf, all);
 			all = false;

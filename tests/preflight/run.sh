@@ -486,6 +486,30 @@ wait
 bg_pids=
 dump_on_fail
 
+# --- 20: a locked history table: the preflight does not queue, it retries
+newdb pf_histlock 2
+DBURL=$(url pf_histlock)
+mkfifo "$work/h.fifo"
+PGAPPNAME=locker psql -X -q -h 127.0.0.1 -p "$port" -U postgres -d pf_histlock \
+	<"$work/h.fifo" >/dev/null 2>&1 &
+bg_pids="$bg_pids $!"
+exec 3>"$work/h.fifo"
+echo "BEGIN; LOCK TABLE flyway_schema_history IN ACCESS EXCLUSIVE MODE;" >&3
+i=0
+until [ "$(sql pf_histlock "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'locker' AND state = 'idle in transaction'")" = 1 ] || [ $i -ge 50 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+run histlock DATABASE_URL="$DBURL" "$pf" --migrations "$here/flyway" --wait 0
+expect_status 75
+expect_line 'S02 retry cannot read public.flyway_schema_history: canceling statement due to lock timeout -- the history table was busy or the connection broke; the check runs again'
+expect_line 'argomig-preflight: verdict retry (exit 75): still not safe after 1s (1 connection attempt(s), 1 pass(es)): S02, S07, S08' 's/after [0-9]+s/after 1s/'
+echo "ROLLBACK;" >&3
+exec 3>&-
+wait
+bg_pids=
+dump_on_fail
+
 # --- 14: the termination message: only into a file that exists ----------
 DBURL=$(url pf_clean)
 run nolog ARGOMIG_TERMINATION_LOG="$work/absent.log" DATABASE_URL="$DBURL" "$pf" --wait 0
