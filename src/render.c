@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
 #include "err.h"
 #include "render.h"
@@ -25,25 +24,7 @@
 #define WAVE_APP "1"
 #define WAVE_SMOKE "2"
 
-/* --- names -------------------------------------------------------------- */
-
-char *am_name_join(const char *base, const char *suffix)
-{
-	size_t blen = strlen(base), slen = strlen(suffix), keep;
-	uLong crc;
-	char *cut, *out;
-
-	if (blen + slen <= 63)
-		return xasprintf("%s%s", base, suffix);
-	crc = crc32(crc32(0L, Z_NULL, 0), (const Bytef *)base, (uInt)blen);
-	keep = slen + 9 < 63 ? 63 - slen - 9 : 1;
-	cut = xstrndup(base, keep);
-	while (keep > 1 && cut[keep - 1] == '-')
-		cut[--keep] = '\0';
-	out = xasprintf("%s-%08lx%s", cut, (unsigned long)crc, suffix);
-	free(cut);
-	return out;
-}
+/* --- labels ------------------------------------------------------------- */
 
 static bool is_label_char(char c)
 {

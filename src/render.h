@@ -73,13 +73,6 @@ void am_bundle_release(struct am_bundle *b);
  */
 int am_render_includes(struct am_render *r, const struct am_spec *spec);
 
-/*
- * base + suffix as a DNS label of at most 63 characters: when too long,
- * base is cut and "-<8 hex digits of its CRC-32>" keeps names distinct.
- * Returns an owned string.
- */
-char *am_name_join(const char *base, const char *suffix);
-
 /* The app.kubernetes.io/version label for an image reference (owned). */
 char *am_image_version(const char *image);
 

@@ -125,6 +125,14 @@ int am_spec_resolve_name(struct am_spec *spec, char *const *envp);
 
 void am_spec_free(struct am_spec *spec);
 
+/*
+ * base + suffix as a DNS label of at most 63 characters: when too long,
+ * base is cut and "-<8 hex digits of its CRC-32>" keeps names distinct.
+ * Returns an owned string.
+ */
+char *am_name_join(const char *base, const char *suffix);
+
+
 /* Validation shared with the overrides. Each returns NULL or a message
  * (a static string) saying what is wrong. */
 const char *am_spec_check_image(const char *image);

@@ -12,6 +12,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "err.h"
 #include "spec.h"
@@ -149,9 +150,28 @@ static int apply_image(struct override *o, char **field)
 	return 0;
 }
 
+/* Cut to 63 characters with a hash of the whole: see spec.h. */
+char *am_name_join(const char *base, const char *suffix)
+{
+	size_t blen = strlen(base), slen = strlen(suffix), keep;
+	uLong crc;
+	char *cut, *out;
+
+	if (blen + slen <= 63)
+		return xasprintf("%s%s", base, suffix);
+	crc = crc32(crc32(0L, Z_NULL, 0), (const Bytef *)base, (uInt)blen);
+	keep = slen + 9 < 63 ? 63 - slen - 9 : 1;
+	cut = xstrndup(base, keep);
+	while (keep > 1 && cut[keep - 1] == '-')
+		cut[--keep] = '\0';
+	out = xasprintf("%s-%08lx%s", cut, (unsigned long)crc, suffix);
+	free(cut);
+	return out;
+}
+
 /*
  * A name usable for every object: ARGOCD_APP_NAME without "<ns>_", lower
- * case, characters outside [a-z0-9-] turned into '-'.
+ * case, characters outside [a-z0-9-] turned into '-', at most 63 long.
  */
 int am_spec_resolve_name(struct am_spec *spec, char *const *envp)
 {
@@ -187,7 +207,8 @@ int am_spec_resolve_name(struct am_spec *spec, char *const *envp)
 		free(name);
 		return ret;
 	}
-	spec->name = name;
+	spec->name = am_name_join(name, "");
+	free(name);
 	return 0;
 }
 

@@ -78,6 +78,11 @@ check(plugin.spec.discover.fileName === "argomig.yaml", "plugin.yaml: discover.f
 const dyn = plugin.spec.parameters.dynamic;
 check(Array.isArray(dyn.command) && dyn.command.length > 0, "plugin.yaml: parameters.dynamic.command must be a non-empty list");
 
+// argomig's own rules (plugin-config-invalid among them) find nothing.
+const lint = spawnSync(path.resolve(argomigArg), ["lint", "--fail-on", "note", path.join(top, "cmp", "plugin.yaml")],
+		       { encoding: "utf8" });
+check(lint.status === 0, `argomig lint cmp/plugin.yaml: exit ${lint.status}: ${lint.stdout}${lint.stderr}`);
+
 // Applications among the examples name the plugin as Argo CD serves it.
 const pluginName = `${plugin.metadata.name}-${plugin.spec.version}`;
 for (const dir of fs.readdirSync(path.join(top, "examples"))) {

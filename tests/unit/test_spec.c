@@ -513,3 +513,14 @@ Test(spec, name_from_argocd_app_name)
 	cr_assert_str_eq(s->name, "orders");
 	am_spec_free(s);
 }
+
+Test(spec, long_argocd_app_name_is_cut_with_a_hash)
+{
+	char *env[] = { "ARGOCD_APP_NAME=apps_a-very-long-application-name-that-goes-on-and-on-past-sixty-three", NULL };
+	struct am_spec *s = load_ok(minimal);
+
+	cr_assert_eq(am_spec_resolve_name(s, env), 0);
+	cr_assert_leq(strlen(s->name), 63);
+	cr_assert_str_eq(s->name, "a-very-long-application-name-that-goes-on-and-on-past-c5bdf122");
+	am_spec_free(s);
+}
