@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "err.h"
 #include "generate.h"
@@ -22,9 +21,17 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void put(const char *path, const char *text)
+static char dir[] = "/tmp/argomig-fuzz-spec-XXXXXX";
+static char spec[sizeof(dir) + 16];
+
+/* Writes dir/rel (libFuzzer's own paths are relative: no chdir here). */
+static void put(const char *rel, const char *text)
 {
-	FILE *fp = fopen(path, "w");
+	char path[sizeof(dir) + 64];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	fp = fopen(path, "w");
 
 	if (!fp)
 		abort();
@@ -32,13 +39,23 @@ static void put(const char *path, const char *text)
 	fclose(fp);
 }
 
+static void make_dir(const char *rel)
+{
+	char path[sizeof(dir) + 16];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	if (mkdir(path, 0755))
+		abort();
+}
+
 static void make_repo(void)
 {
-	char dir[] = "/tmp/argomig-fuzz-spec-XXXXXX";
-
-	if (!mkdtemp(dir) || chdir(dir) || mkdir(".git", 0755) ||
-	    mkdir("db", 0755) || mkdir("k8s", 0755))
+	if (!mkdtemp(dir))
 		abort();
+	make_dir(".git");
+	make_dir("db");
+	make_dir("k8s");
+	snprintf(spec, sizeof(spec), "%s/argomig.yaml", dir);
 	put("db/V1__init.sql", "CREATE TABLE t (id int);\n");
 	put("db/V1__init.sql.conf", "executeInTransaction=false\n");
 	put("k8s/pdb.yaml", "apiVersion: policy/v1\nkind: PodDisruptionBudget\n"
@@ -62,7 +79,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		make_repo();
 		ready = 1;
 	}
-	fp = fopen("argomig.yaml", "wb");
+	fp = fopen(spec, "wb");
 	if (!fp)
 		abort();
 	if (size)
@@ -70,7 +87,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fclose(fp);
 	am_lint_init(&lint);
 	am_generate_init(&g);
-	if (am_generate_run(&g, &lint, "argomig.yaml", env, NULL) == 0 && !g.out.len)
+	if (am_generate_run(&g, &lint, spec, env, NULL) == 0 && !g.out.len)
 		abort();	/* success must never mean empty output */
 	am_lint_release(&lint);
 	am_generate_release(&g);
