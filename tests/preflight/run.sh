@@ -510,6 +510,21 @@ wait
 bg_pids=
 dump_on_fail
 
+# --- 21: a mounted ConfigMap: files are symlinks into ..data -------------
+mkdir -p "$work/cm/..2024_05_01_10_00_00.123"
+cp "$here"/flyway/* "$work/cm/..2024_05_01_10_00_00.123/"
+ln -s ..2024_05_01_10_00_00.123 "$work/cm/..data"
+for f in "$here"/flyway/*; do
+	ln -s "..data/$(basename "$f")" "$work/cm/$(basename "$f")"
+done
+DBURL=$(url pf_clean)
+run configmap DATABASE_URL="$DBURL" "$pf" --migrations "$work/cm" --wait 0
+expect_status 0
+expect_line "argomig-preflight: flyway, 5 migration file(s) in $work/cm; database \"pf_clean\" as \"migrator\""
+expect_line 'S07 pass  2 applied migration(s) match their files'\'' checksums'
+expect_line '  4 V4__index_orders_status.sql: public.orders ShareUpdateExclusiveLock'
+dump_on_fail
+
 # --- 14: the termination message: only into a file that exists ----------
 DBURL=$(url pf_clean)
 run nolog ARGOMIG_TERMINATION_LOG="$work/absent.log" DATABASE_URL="$DBURL" "$pf" --wait 0
