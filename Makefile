@@ -354,7 +354,8 @@ deps-image:
 image: deps-image
 	sh tools/image.sh build $(IMAGE_DIR) $(VERSION) $(REVISION)
 
-image-test: image $(BUILD)/argomig
-	sh tests/image/run.sh $(IMAGE_DIR) $(VERSION) $(REVISION) $(BUILD)/argomig
+image-test: image $(BUILD)/argomig $(BUILD)/argomig-preflight
+	sh tests/image/run.sh $(IMAGE_DIR) $(VERSION) $(REVISION) $(BUILD)/argomig \
+		$(BUILD)/argomig-preflight
 
 .PHONY: print-version deps-image image image-test FORCE

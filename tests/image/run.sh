@@ -1,5 +1,5 @@
 #!/bin/sh
-# run.sh IMAGE_DIR VERSION REVISION ARGOMIG - run the images `make image`
+# run.sh IMAGE_DIR VERSION REVISION ARGOMIG PREFLIGHT - run the images `make image`
 # built (tools/image.sh keeps podman's state in IMAGE_DIR):
 #
 # - both: the OCI version and revision labels, a non-root numeric user, no
@@ -10,9 +10,11 @@
 #   in examples/orders of a read-only copy of the repository (bind mount,
 #   :ro) with the environment argocd-cmp-server sets, prints exactly
 #   examples/orders/expected.yaml, and that passes the Kubernetes schemas;
-# - preflight: --help, then a real check against a throwaway PostgreSQL
+# - preflight: --help, then real checks against a throwaway PostgreSQL
 #   (tests/pg/pg.sh) reached through its Unix socket directory, bind-mounted
-#   into the container, which has no network;
+#   into the container, which has no network: a go verdict, and with
+#   examples/orders' migrations mounted as the rendered Job mounts them, the
+#   same checks and verdict as the host build (PREFLIGHT);
 # - the CI recipes and the pre-commit docker hook with the real image
 #   (tests/ship/ci.sh IMAGE_DIR).
 #
@@ -23,6 +25,7 @@ dir=$(cd "$1" && pwd)
 version=$2
 revision=$3
 argomig=$(cd "$(dirname "$4")" && pwd)/$(basename "$4")
+preflight=$(cd "$(dirname "$5")" && pwd)/$(basename "$5")
 cmp_image=ghcr.io/argomig/argomig-cmp:$version
 pf_image=ghcr.io/argomig/argomig-preflight:$version
 export NODE_PATH="$top/tools/node/node_modules"
@@ -76,8 +79,9 @@ node -e '
 		require("fs").writeFileSync(process.argv[1], p.spec.discover.fileName);
 ' "$tmp/discover" >"$tmp/generate.argv" || bad "cmp: cannot read cmp/plugin.yaml"
 if [ -s "$tmp/discover" ]; then
-	expect "cmp: examples/orders is discovered" "$(cd examples/orders && ls $(cat "$tmp/discover") 2>/dev/null)" \
-		"$(cat "$tmp/discover")"
+	if [ -e "examples/orders/$(cat "$tmp/discover")" ]; then ok; else
+		bad "cmp: discovery ($(cat "$tmp/discover")) does not match examples/orders"
+	fi
 fi
 # The environment tools/render-example.sh gives examples/orders, from which
 # examples/orders/expected.yaml was rendered (what argocd-cmp-server sets
@@ -114,14 +118,38 @@ pg=$tmp/pg
 if port=$(sh tests/pg/pg.sh start "$pg"); then
 	# The server's socket directory, opened to the container's user.
 	chmod 755 "$pg/sock"
-	run -v "$pg/sock:/pgsock" -e PGHOST=/pgsock -e PGPORT="$port" -e PGUSER=postgres \
-		-e PGDATABASE=postgres "$pf_image" --tool flyway --format json \
+	pgenv="-e PGHOST=/pgsock -e PGPORT=$port -e PGUSER=postgres -e PGDATABASE=postgres"
+	# shellcheck disable=SC2086
+	run -v "$pg/sock:/pgsock" $pgenv "$pf_image" --tool flyway --format json \
 		>"$tmp/pf.json" 2>"$tmp/pf.err"
-	expect "preflight: exit status on an empty database" "$?" 0
-	expect "preflight: verdict" "$(node -e '
+	expect "preflight: exit status" "$?" 0
+	expect "preflight: verdict, connection" "$(node -e '
 		const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-		const reach = r.checks.find((c) => c.id === "reachable");
-		console.log(r.verdict, reach && reach.status)' "$tmp/pf.json" 2>&1)" "go pass"
+		const c = r.checks.find((c) => c.id === "C03");
+		console.log(r.verdict, c && c.status, c && c.evidence.host)' "$tmp/pf.json" 2>&1)" "go pass /pgsock"
+	# As the rendered preflight Job runs it, with the migrations mounted:
+	# the same checks and verdict as the host build on the same database.
+	# shellcheck disable=SC2086
+	run -v "$pg/sock:/pgsock" -v "$top/examples/orders/db/migration:/migrations:ro" $pgenv \
+		"$pf_image" --tool flyway --migrations /migrations --wait 0 --format json \
+		>"$tmp/pf2.json" 2>/dev/null
+	echo $? >"$tmp/pf2.status"
+	PGHOST=$pg/sock PGPORT=$port PGUSER=postgres PGDATABASE=postgres "$preflight" \
+		--tool flyway --migrations examples/orders/db/migration --wait 0 --format json \
+		>"$tmp/host2.json" 2>/dev/null
+	echo $? >"$tmp/host2.status"
+	summary() { # JSON STATUS: the exit status, verdict, each check's id and status
+		node -e '
+			const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+			console.log("exit", process.argv[2], r.verdict, r.checks.map((c) => c.id + "=" + c.status).join(" "))
+		' "$1" "$(cat "$2")" 2>&1
+	}
+	want=$(summary "$tmp/host2.json" "$tmp/host2.status")
+	case $want in
+	"exit "[0-9]*" "*=*) expect "preflight: same verdict and checks as the host build" \
+		"$(summary "$tmp/pf2.json" "$tmp/pf2.status")" "$want" ;;
+	*) bad "preflight: the host build gave no report: $want" ;;
+	esac
 else
 	bad "preflight: the test PostgreSQL did not start"
 fi
