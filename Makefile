@@ -159,7 +159,7 @@ $(BUILD)/obj/%.o: %.c $(HDR) Makefile
 REV_HDR := $(BUILD)/gen/revision.h
 $(REV_HDR): FORCE
 	@sh tools/revision.sh $@ '$(REVISION)'
-$(BUILD)/obj/src/main.o: $(REV_HDR)
+$(BUILD)/obj/src/main.o $(BUILD)/obj/src/preflight/main.o: $(REV_HDR)
 
 $(GEN_DOC): $(DOCS) tools/embed-docs.sh
 	@mkdir -p $(dir $@)
@@ -255,8 +255,8 @@ test-sarif: $(BUILD)/argomig
 # Shipping: --version and its revision stamp, manifests/ (rendered,
 # validated, merged into Argo CD's repo-server, linted), the CI recipes and
 # pre-commit hooks, the Dockerfile's lint. Images themselves: make image-test.
-test-ship: $(BUILD)/argomig
-	sh tests/ship/version.sh $(BUILD)/argomig
+test-ship: $(BUILD)/argomig $(BUILD)/argomig-preflight
+	sh tests/ship/version.sh $(BUILD)/argomig $(BUILD)/argomig-preflight
 	sh tests/ship/install.sh $(BUILD)/argomig
 	sh tests/ship/ci.sh $(BUILD)/argomig
 	tools/node/node_modules/.bin/dockerfile-utils lint Dockerfile

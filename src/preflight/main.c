@@ -19,13 +19,11 @@
 
 #include "err.h"
 #include "preflight/preflight.h"
+#include "revision.h" /* generated: AM_REVISION, see tools/revision.sh */
 #include "util.h"
 
 #ifndef AM_VERSION
-#define AM_VERSION "0.0.0"
-#endif
-#ifndef AM_REVISION
-#define AM_REVISION "unknown"
+#error "AM_VERSION is set by the Makefile"
 #endif
 
 #define TERMINATION_LOG "/dev/termination-log"

@@ -113,6 +113,7 @@ fi
 # --- preflight ------------------------------------------------------------
 run "$pf_image" --help >"$tmp/help" 2>&1
 expect "preflight: --help exit status" "$?" 0
+expect "preflight: --version" "$(run "$pf_image" --version)" "$("$preflight" --version)"
 expect "preflight: --help usage line" "$(head -n 1 "$tmp/help" | cut -d' ' -f1-2)" "usage: argomig-preflight"
 pg=$tmp/pg
 if port=$(sh tests/pg/pg.sh start "$pg"); then

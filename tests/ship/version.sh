@@ -1,11 +1,16 @@
 #!/bin/sh
-# version.sh ARGOMIG - `argomig --version` names the version and the git
-# revision of the tree it was built from, and tools/revision.sh (which
-# stamps it) follows HEAD: a new commit changes the stamp, an unchanged tree
-# leaves the generated header untouched so nothing rebuilds.
+# version.sh ARGOMIG PREFLIGHT - `argomig --version` and `argomig-preflight
+# --version` name the version and the git revision of the tree they were
+# built from, and tools/revision.sh (which stamps it) follows HEAD: a new
+# commit changes the stamp, an unchanged tree leaves the generated header
+# untouched so nothing rebuilds. Every place that names a version follows
+# the Makefile's VERSION: the plugin's spec.version, the preflight image
+# `argomig generate` renders, and every argomig image tag in the tree
+# (manifests, CI recipes, pre-commit hooks, examples, README).
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 argomig=$1
+preflight=$2
 fail=0
 n=0
 check() { # check NAME GOT WANT
@@ -20,6 +25,14 @@ version=$(make -s -C "$top" --no-print-directory print-version)
 revision=$(cd "$top" && sh tools/revision.sh)
 check "--version" "$("$argomig" --version)" "argomig $version (git $revision)"
 check "version command" "$("$argomig" version)" "argomig $version (git $revision)"
+check "preflight --version" "$("$preflight" --version)" "argomig-preflight $version (git $revision)"
+check "plugin spec.version" "$(sed -n 's/^  version: "\(.*\)"$/\1/p' "$top/cmp/plugin.yaml")" "$version"
+check "generate's preflight image" \
+	"$(sh "$top/tools/render-example.sh" "$argomig" "$top/examples/orders" | sed -n 's/^ *image: \(ghcr.io\/argomig\/.*\)$/\1/p' | sort -u)" \
+	"ghcr.io/argomig/argomig-preflight:$version"
+tags=$(cd "$top" && grep -rhoE 'ghcr\.io/argomig/argomig-[a-z]+:[0-9][^"` ]*' \
+	--exclude-dir=build --exclude-dir=node_modules --exclude-dir=.git . | sed 's/.*://' | sort -u)
+check "every image tag in the tree" "$tags" "$version"
 case $revision in
 unknown) ;;
 *) check "revision is HEAD" "${revision%-dirty}" "$(git -C "$top" rev-parse --short=12 HEAD)" ;;
