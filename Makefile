@@ -92,6 +92,7 @@ GEN_SRC := \
 	src/render_bundle.c \
 	src/render_include.c \
 	src/spec.c \
+	src/spec_check.c \
 	src/spec_env.c \
 	src/spec_node.c
 

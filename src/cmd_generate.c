@@ -28,7 +28,8 @@ const char cmd_generate_usage[] =
 	"ConfigMap (PreSync, wave -2), the preflight Job (PreSync, -1), the\n"
 	"migration Job (PreSync, 0), the Service and Deployment (wave 1), the\n"
 	"smoke-test Job (PostSync, 2) and the include:d manifests. Argo CD's\n"
-	"plugin sidecar runs it in the Application's directory (cmp/plugin.yaml).\n"
+	"plugin sidecar runs it in the Application's directory "
+	"(cmp/plugin.yaml).\n"
 	"\n"
 	"The output is linted before it is printed: an error-severity finding\n"
 	"fails the run with the findings on stderr, unless spec.lint is warn.\n"
@@ -39,8 +40,10 @@ const char cmd_generate_usage[] =
 	"\n"
 	"Overrides from the Application, highest first: plugin parameters\n"
 	"(ARGOCD_APP_PARAMETERS, PARAM_IMAGE, PARAM_MIGRATION_IMAGE,\n"
-	"PARAM_REPLICAS), plugin env (ARGOCD_ENV_IMAGE, ARGOCD_ENV_MIGRATION_IMAGE,\n"
-	"ARGOCD_ENV_REPLICAS), then the spec. ARGOCD_APP_NAME names the app when\n"
+	"PARAM_REPLICAS), plugin env (ARGOCD_ENV_IMAGE, "
+	"ARGOCD_ENV_MIGRATION_IMAGE,\n"
+	"ARGOCD_ENV_REPLICAS), then the spec. ARGOCD_APP_NAME names the app "
+	"when\n"
 	"metadata.name does not; ARGOCD_APP_REVISION goes into the\n"
 	"argomig.io/revision annotation.\n"
 	"\n"
@@ -61,11 +64,11 @@ void am_cli_print_generate_error(int code)
 int cmd_generate(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "spec", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		{"spec", required_argument, NULL, 's'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
 	};
-	struct am_report_opts ropts = { false };
+	struct am_report_opts ropts = {false};
 	const char *spec = "argomig.yaml";
 	struct am_generate g;
 	struct am_lint lint;
@@ -83,13 +86,14 @@ int cmd_generate(int argc, char **argv)
 			am_cli_help(stdout, "generate");
 			return AM_EXIT_OK;
 		default:
-			return am_cli_usage_error("generate", "unknown option '%s'",
+			return am_cli_usage_error("generate",
+						  "unknown option '%s'",
 						  argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
-		return am_cli_usage_error("generate", "unexpected argument '%s'",
-					  argv[optind]);
+		return am_cli_usage_error(
+			"generate", "unexpected argument '%s'", argv[optind]);
 	am_lint_init(&lint);
 	am_generate_init(&g);
 	ret = am_generate_run(&g, &lint, spec, environ, NULL);
@@ -105,13 +109,16 @@ int cmd_generate(int argc, char **argv)
 			    &ropts) < 0)
 		am_cli_error("%s", am_error_last());
 	if (errors && !g.lint_warn) {
-		am_cli_error("the rendered manifests have %zu error finding%s; nothing was printed (fix them, or set spec.lint: warn)",
+		am_cli_error("the rendered manifests have %zu error finding%s; "
+			     "nothing was printed (fix them, or set spec.lint: "
+			     "warn)",
 			     errors, errors == 1 ? "" : "s");
 		status = AM_EXIT_FINDINGS;
 		goto out;
 	}
 	if (!g.out.len) {
-		am_cli_error("nothing was rendered; refusing to print an empty stream");
+		am_cli_error("nothing was rendered; refusing to print an empty "
+			     "stream");
 		status = AM_EXIT_FINDINGS;
 		goto out;
 	}

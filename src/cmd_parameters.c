@@ -23,7 +23,8 @@ const char cmd_parameters_usage[] =
 	"Print the parameters argomig accepts from an Argo CD Application, as\n"
 	"the JSON array Argo CD's UI reads (cmp/plugin.yaml runs it as the\n"
 	"dynamic parameters command): image, migration-image and replicas,\n"
-	"with the values in effect now (argomig.yaml plus overrides) as defaults.\n"
+	"with the values in effect now (argomig.yaml plus overrides) as "
+	"defaults.\n"
 	"\n"
 	"options:\n"
 	"  --spec FILE   the spec to read (default: argomig.yaml)\n"
@@ -43,9 +44,9 @@ static json_t *announce(const char *name, const char *title,
 int cmd_parameters(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "spec", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		{"spec", required_argument, NULL, 's'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
 	};
 	const char *path = "argomig.yaml";
 	struct am_spec *spec = NULL;
@@ -64,13 +65,14 @@ int cmd_parameters(int argc, char **argv)
 			am_cli_help(stdout, "parameters");
 			return AM_EXIT_OK;
 		default:
-			return am_cli_usage_error("parameters", "unknown option '%s'",
+			return am_cli_usage_error("parameters",
+						  "unknown option '%s'",
 						  argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
-		return am_cli_usage_error("parameters", "unexpected argument '%s'",
-					  argv[optind]);
+		return am_cli_usage_error(
+			"parameters", "unexpected argument '%s'", argv[optind]);
 	ret = am_spec_load(&spec, path);
 	if (!ret)
 		ret = am_spec_apply_env(spec, environ);
@@ -81,20 +83,24 @@ int cmd_parameters(int argc, char **argv)
 	}
 	snprintf(replicas, sizeof(replicas), "%ld", spec->app.replicas);
 	arr = json_pack("[o, o, o]",
-		announce("image", "App image",
-			 "The application's container image, pinned to a tag or digest (overrides spec.app.image)",
-			 spec->app.image),
-		announce("migration-image", "Migration image",
-			 "The image of the migration Job, pinned (overrides spec.migration.image)",
-			 spec->migration.image),
-		announce("replicas", "Replicas",
-			 "How many app pods the Deployment runs, 1 to 1000 (overrides spec.app.replicas)",
-			 replicas));
+			announce("image", "App image",
+				 "The application's container image, pinned to "
+				 "a tag or digest (overrides spec.app.image)",
+				 spec->app.image),
+			announce("migration-image", "Migration image",
+				 "The image of the migration Job, pinned "
+				 "(overrides spec.migration.image)",
+				 spec->migration.image),
+			announce("replicas", "Replicas",
+				 "How many app pods the Deployment runs, 1 to "
+				 "1000 (overrides spec.app.replicas)",
+				 replicas));
 	text = arr ? json_dumps(arr, JSON_INDENT(2)) : NULL;
 	json_decref(arr);
 	am_spec_free(spec);
 	if (!text) {
-		am_cli_error("cannot encode the parameters as JSON (a value is not UTF-8)");
+		am_cli_error("cannot encode the parameters as JSON (a value is "
+			     "not UTF-8)");
 		return AM_EXIT_FINDINGS;
 	}
 	printf("%s\n", text);

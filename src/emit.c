@@ -21,13 +21,11 @@
 
 /* Plain words that YAML 1.1 or 1.2 resolves to null, a boolean or a float. */
 static const char *const reserved_words[] = {
-	"~", "null", "Null", "NULL",
-	"y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO",
-	"true", "True", "TRUE", "false", "False", "FALSE",
-	"on", "On", "ON", "off", "Off", "OFF",
-	".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF",
-	"-.inf", "-.Inf", "-.INF", ".nan", ".NaN", ".NAN",
-	"=", "<<",
+	"~",	 "null",  "Null",  "NULL",  "y",    "Y",     "yes",   "Yes",
+	"YES",	 "n",	  "N",	   "no",    "No",   "NO",    "true",  "True",
+	"TRUE",	 "false", "False", "FALSE", "on",   "On",    "ON",    "off",
+	"Off",	 "OFF",	  ".inf",  ".Inf",  ".INF", "+.inf", "+.Inf", "+.INF",
+	"-.inf", "-.Inf", "-.INF", ".nan",  ".NaN", ".NAN",  "=",     "<<",
 };
 
 static bool is_digit(char c)
@@ -37,8 +35,9 @@ static bool is_digit(char c)
 
 static bool is_numberish_char(char c)
 {
-	return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       c == '_' || c == '.' || c == ':' || c == '+' || c == '-';
+	return is_digit(c) || (c >= 'a' && c <= 'z') ||
+	       (c >= 'A' && c <= 'Z') || c == '_' || c == '.' || c == ':' ||
+	       c == '+' || c == '-';
 }
 
 bool am_emit_plain_is_ambiguous(const char *s)
@@ -47,7 +46,7 @@ bool am_emit_plain_is_ambiguous(const char *s)
 	size_t i;
 
 	if (!*s || *s == ':' || *s == '?')
-		return true;	/* empty, or an indicator a reader may trip on */
+		return true; /* empty, or an indicator a reader may trip on */
 	if (strchr("~nNyYtTfFoO.+-=<", *s))
 		for (i = 0; i < AM_ARRAY_SIZE(reserved_words); i++)
 			if (!strcmp(s, reserved_words[i]))
@@ -104,11 +103,11 @@ static int emit_scalar(struct emitter *e, const char *text, size_t len,
 {
 	yaml_event_t ev;
 
-	if (!yaml_scalar_event_initialize(&ev, NULL, NULL,
-					  (yaml_char_t *)text, (int)len, 1, 1,
-					  style))
-		return am_error_set(AM_EINVALID,
-				    "cannot emit YAML: a value is not valid UTF-8");
+	if (!yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)text,
+					  (int)len, 1, 1, style))
+		return am_error_set(
+			AM_EINVALID,
+			"cannot emit YAML: a value is not valid UTF-8");
 	return emit_event(e, &ev);
 }
 
@@ -117,8 +116,9 @@ static int emit_string(struct emitter *e, const char *s, size_t len)
 	yaml_scalar_style_t style = YAML_ANY_SCALAR_STYLE;
 
 	if (memchr(s, '\0', len))
-		return am_error_set(AM_EINVALID,
-				    "cannot emit YAML: a value contains a NUL byte");
+		return am_error_set(
+			AM_EINVALID,
+			"cannot emit YAML: a value contains a NUL byte");
 	if (memchr(s, '\n', len))
 		style = YAML_LITERAL_SCALAR_STYLE;
 	else if (am_emit_plain_is_ambiguous(s))
@@ -161,7 +161,8 @@ static int emit_object(struct emitter *e, json_t *v)
 					    YAML_BLOCK_MAPPING_STYLE);
 	if ((ret = emit_event(e, &ev)))
 		return ret;
-	json_object_foreach(v, key, item) {
+	json_object_foreach(v, key, item)
+	{
 		if ((ret = emit_string(e, key, strlen(key))) ||
 		    (ret = emit_value(e, item)))
 			return ret;
@@ -181,7 +182,8 @@ static int emit_array(struct emitter *e, json_t *v)
 					     YAML_BLOCK_SEQUENCE_STYLE);
 	if ((ret = emit_event(e, &ev)))
 		return ret;
-	json_array_foreach(v, i, item) {
+	json_array_foreach(v, i, item)
+	{
 		if ((ret = emit_value(e, item)))
 			return ret;
 	}
@@ -204,10 +206,12 @@ static int emit_value(struct emitter *e, json_t *v)
 	case JSON_INTEGER:
 		snprintf(buf, sizeof(buf), "%" JSON_INTEGER_FORMAT,
 			 json_integer_value(v));
-		return emit_scalar(e, buf, strlen(buf), YAML_PLAIN_SCALAR_STYLE);
+		return emit_scalar(e, buf, strlen(buf),
+				   YAML_PLAIN_SCALAR_STYLE);
 	case JSON_REAL:
 		format_real(buf, sizeof(buf), json_real_value(v));
-		return emit_scalar(e, buf, strlen(buf), YAML_PLAIN_SCALAR_STYLE);
+		return emit_scalar(e, buf, strlen(buf),
+				   YAML_PLAIN_SCALAR_STYLE);
 	case JSON_TRUE:
 		return emit_scalar(e, "true", 4, YAML_PLAIN_SCALAR_STYLE);
 	case JSON_FALSE:
@@ -229,7 +233,8 @@ static int emit_stream(struct emitter *e, json_t *const *docs, size_t n)
 		return ret;
 	for (i = 0; i < n; i++) {
 		yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 0);
-		if ((ret = emit_event(e, &ev)) || (ret = emit_value(e, docs[i])))
+		if ((ret = emit_event(e, &ev)) ||
+		    (ret = emit_value(e, docs[i])))
 			return ret;
 		yaml_document_end_event_initialize(&ev, 1);
 		if ((ret = emit_event(e, &ev)))
@@ -250,7 +255,8 @@ int am_emit_docs(struct am_buf *out, json_t *const *docs, size_t n)
 	int ret;
 
 	if (!yaml_emitter_initialize(&e.y))
-		return am_error_set(AM_ERROR, "cannot initialize the YAML emitter");
+		return am_error_set(AM_ERROR,
+				    "cannot initialize the YAML emitter");
 	e.out = &tmp;
 	yaml_emitter_set_output(&e.y, write_handler, &tmp);
 	yaml_emitter_set_unicode(&e.y, 1);

@@ -62,7 +62,7 @@ static int self_check(struct am_generate *g, struct am_lint *lint,
 	lint->ncomments = 0;
 	lint->summary.files++;
 	for (;;) {
-		struct am_yaml_doc doc = { 0 };
+		struct am_yaml_doc doc = {0};
 
 		got = am_yaml_reader_next(rd, &doc);
 		if (got <= 0) {
@@ -86,8 +86,10 @@ static int self_check(struct am_generate *g, struct am_lint *lint,
 	probs = am_yaml_reader_problems(rd, &nprobs);
 	if (nprobs || i != r->nr) {
 		ret = am_error_set(AM_ERROR,
-				   "the rendered output does not read back as %zu documents (%s); please report this",
-				   r->nr, nprobs ? probs[0].message : "count differs");
+				   "the rendered output does not read back as "
+				   "%zu documents (%s); please report this",
+				   r->nr,
+				   nprobs ? probs[0].message : "count differs");
 		goto out;
 	}
 	ret = am_k8s_lint_set(lint, set);
@@ -102,7 +104,7 @@ int am_generate_run(struct am_generate *g, struct am_lint *lint,
 		    const char *fallback_name)
 {
 	struct am_spec *spec = NULL;
-	struct am_render r = { 0 };
+	struct am_render r = {0};
 	json_t **docs = NULL;
 	size_t i;
 	int ret;
@@ -113,7 +115,7 @@ int am_generate_run(struct am_generate *g, struct am_lint *lint,
 		goto out;
 	ret = am_spec_resolve_name(spec, envp);
 	if (ret && fallback_name) {
-		char *env[2] = { NULL, NULL };
+		char *env[2] = {NULL, NULL};
 
 		env[0] = xasprintf("ARGOCD_APP_NAME=%s", fallback_name);
 		am_error_clear();

@@ -20,10 +20,10 @@
 #include "util.h"
 
 struct am_generate {
-	struct am_buf out;	/* the YAML stream, never empty on success */
-	char *rendered;		/* findings' file name: "<spec> (rendered)" */
-	bool lint_warn;		/* spec.lint: warn */
-	size_t objects;		/* objects rendered */
+	struct am_buf out; /* the YAML stream, never empty on success */
+	char *rendered;	   /* findings' file name: "<spec> (rendered)" */
+	bool lint_warn;	   /* spec.lint: warn */
+	size_t objects;	   /* objects rendered */
 };
 
 /* True if 'path' names a spec: its file name is argomig.yaml. */

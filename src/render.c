@@ -17,12 +17,12 @@
 #include "util.h"
 
 #define MIGRATIONS_MOUNT "/migrations"
-#define NONROOT_UID 65532
-#define WAVE_CONFIGMAP "-2"
-#define WAVE_PREFLIGHT "-1"
-#define WAVE_MIGRATE "0"
-#define WAVE_APP "1"
-#define WAVE_SMOKE "2"
+#define NONROOT_UID	 65532
+#define WAVE_CONFIGMAP	 "-2"
+#define WAVE_PREFLIGHT	 "-1"
+#define WAVE_MIGRATE	 "0"
+#define WAVE_APP	 "1"
+#define WAVE_SMOKE	 "2"
 
 /* --- labels ------------------------------------------------------------- */
 
@@ -41,7 +41,8 @@ static bool is_alnum(char c)
 char *am_image_version(const char *image)
 {
 	const char *at = strchr(image, '@');
-	char *name = at ? xstrndup(image, (size_t)(at - image)) : xstrdup(image);
+	char *name =
+		at ? xstrndup(image, (size_t)(at - image)) : xstrdup(image);
 	const char *slash = strrchr(name, '/');
 	const char *colon = strrchr(slash ? slash : name, ':');
 	char *v, *s, *start;
@@ -92,9 +93,9 @@ static json_t *jstrs(const char *const *v, size_t n)
 
 struct ctx {
 	const struct am_spec *spec;
-	char *version;		/* app.kubernetes.io/version */
+	char *version; /* app.kubernetes.io/version */
 	struct am_bundle bundle;
-	char *configmap;	/* name of the migrations ConfigMap, or NULL */
+	char *configmap; /* name of the migrations ConfigMap, or NULL */
 };
 
 static json_t *labels(const struct ctx *c, const char *component)
@@ -127,10 +128,12 @@ static json_t *metadata(const struct ctx *c, const char *name,
 	if (hook)
 		json_object_set_new(ann, "argocd.argoproj.io/hook", jstr(hook));
 	if (delete_policy)
-		json_object_set_new(ann, "argocd.argoproj.io/hook-delete-policy",
+		json_object_set_new(ann,
+				    "argocd.argoproj.io/hook-delete-policy",
 				    jstr(delete_policy));
 	json_object_set_new(ann, "argocd.argoproj.io/sync-wave", jstr(wave));
-	json_object_set_new(ann, "argomig.io/revision", jstr(c->spec->revision));
+	json_object_set_new(ann, "argomig.io/revision",
+			    jstr(c->spec->revision));
 	return json_pack("{s:o, s:o, s:o}", "name", jstr(name), "labels",
 			 labels(c, component), "annotations", ann);
 }
@@ -148,7 +151,8 @@ static json_t *pod_security(bool set_user)
 	json_object_set_new(sc, "runAsNonRoot", json_true());
 	if (set_user) {
 		json_object_set_new(sc, "runAsUser", json_integer(NONROOT_UID));
-		json_object_set_new(sc, "runAsGroup", json_integer(NONROOT_UID));
+		json_object_set_new(sc, "runAsGroup",
+				    json_integer(NONROOT_UID));
 	}
 	json_object_set_new(sc, "seccompProfile",
 			    json_pack("{s:s}", "type", "RuntimeDefault"));
@@ -196,9 +200,11 @@ static json_t *migrations_volume(const struct ctx *c)
 		json_t *items = json_array();
 
 		for (i = 0; i < c->bundle.nr; i++)
-			json_array_append_new(items,
-				json_pack("{s:o, s:o}", "key", jstr(c->bundle.files[i].key),
-					  "path", jstr(c->bundle.files[i].path)));
+			json_array_append_new(
+				items,
+				json_pack("{s:o, s:o}", "key",
+					  jstr(c->bundle.files[i].key), "path",
+					  jstr(c->bundle.files[i].path)));
 		json_object_set_new(cm, "items", items);
 	}
 	return json_pack("[{s:s, s:o}]", "name", "migrations", "configMap", cm);
@@ -209,20 +215,23 @@ static json_t *migrations_volume(const struct ctx *c)
  * budget, hardened pod security, the migrations volume when mounted.
  */
 static json_t *job(const struct ctx *c, json_t *meta, const char *component,
-		   long backoff, long deadline, long grace, json_t *failure_policy,
-		   json_t *container, bool set_user, bool mount)
+		   long backoff, long deadline, long grace,
+		   json_t *failure_policy, json_t *container, bool set_user,
+		   bool mount)
 {
 	json_t *pod = json_object(), *spec = json_object(), *obj;
 
 	json_object_set_new(pod, "restartPolicy", jstr("Never"));
 	json_object_set_new(pod, "automountServiceAccountToken", json_false());
-	json_object_set_new(pod, "terminationGracePeriodSeconds", json_integer(grace));
+	json_object_set_new(pod, "terminationGracePeriodSeconds",
+			    json_integer(grace));
 	json_object_set_new(pod, "securityContext", pod_security(set_user));
 	json_object_set_new(pod, "containers", json_pack("[o]", container));
 	if (mount)
 		json_object_set_new(pod, "volumes", migrations_volume(c));
 	json_object_set_new(spec, "backoffLimit", json_integer(backoff));
-	json_object_set_new(spec, "activeDeadlineSeconds", json_integer(deadline));
+	json_object_set_new(spec, "activeDeadlineSeconds",
+			    json_integer(deadline));
 	if (failure_policy)
 		json_object_set_new(spec, "podFailurePolicy", failure_policy);
 	json_object_set_new(spec, "template",
@@ -241,12 +250,14 @@ static json_t *render_configmap(const struct ctx *c)
 	size_t i;
 
 	for (i = 0; i < c->bundle.nr; i++)
-		json_object_set_new(data, c->bundle.files[i].key,
-				    json_stringn_nocheck(c->bundle.files[i].data,
-							 c->bundle.files[i].len));
+		json_object_set_new(
+			data, c->bundle.files[i].key,
+			json_stringn_nocheck(c->bundle.files[i].data,
+					     c->bundle.files[i].len));
 	obj = object("v1", "ConfigMap",
 		     metadata(c, c->configmap, "migrations", "PreSync",
-			      "BeforeHookCreation,HookSucceeded", WAVE_CONFIGMAP));
+			      "BeforeHookCreation,HookSucceeded",
+			      WAVE_CONFIGMAP));
 	json_object_set_new(obj, "data", data);
 	return obj;
 }
@@ -260,8 +271,10 @@ static json_t *render_preflight(const struct ctx *c)
 	json_t *obj;
 
 	json_array_append_new(args, jstr("--tool"));
-	json_array_append_new(args, jstr(s->migration.tool == AM_TOOL_COMMAND
-					 ? "none" : am_tool_name(s->migration.tool)));
+	json_array_append_new(args,
+			      jstr(s->migration.tool == AM_TOOL_COMMAND
+					   ? "none"
+					   : am_tool_name(s->migration.tool)));
 	if (c->configmap) {
 		json_array_append_new(args, jstr("--migrations"));
 		json_array_append_new(args, jstr(MIGRATIONS_MOUNT));
@@ -269,16 +282,18 @@ static json_t *render_preflight(const struct ctx *c)
 	snprintf(wait, sizeof(wait), "%lds", s->preflight.wait);
 	json_array_append_new(args, jstr("--wait"));
 	json_array_append_new(args, jstr(wait));
-	env = json_pack("[{s:s, s:o}, {s:s, s:o}]",
-			"name", "ARGOMIG_APP_VERSION", "value", jstr(c->version),
+	env = json_pack("[{s:s, s:o}, {s:s, s:o}]", "name",
+			"ARGOMIG_APP_VERSION", "value", jstr(c->version),
 			"name", "ARGOMIG_REVISION", "value", jstr(s->revision));
 	cont = json_object();
 	json_object_set_new(cont, "name", jstr("preflight"));
 	json_object_set_new(cont, "image", jstr(s->preflight.image));
 	json_object_set_new(cont, "args", args);
 	json_object_set_new(cont, "env", env);
-	json_object_set_new(cont, "envFrom", env_from_secret(s->migration.secret));
-	json_object_set_new(cont, "resources", resources("50m", "32Mi", "64Mi"));
+	json_object_set_new(cont, "envFrom",
+			    env_from_secret(s->migration.secret));
+	json_object_set_new(cont, "resources",
+			    resources("50m", "32Mi", "64Mi"));
 	json_object_set_new(cont, "securityContext", container_security(true));
 	json_object_set_new(cont, "terminationMessagePolicy",
 			    jstr("FallbackToLogsOnError"));
@@ -289,6 +304,7 @@ static json_t *render_preflight(const struct ctx *c)
 	 * 3 and 4: a person must act, or the configuration is wrong: stop.
 	 * Evictions and preemptions do not use up the retries.
 	 */
+	/* clang-format off */
 	policy = json_pack("{s:[{s:s, s:{s:s, s:s, s:[i, i]}},"
 			   "   {s:s, s:{s:s, s:s, s:[i]}},"
 			   "   {s:s, s:[{s:s, s:s}]}]}",
@@ -299,8 +315,10 @@ static json_t *render_preflight(const struct ctx *c)
 			   "preflight", "operator", "In", "values", 75,
 			   "action", "Ignore", "onPodConditions", "type",
 			   "DisruptionTarget", "status", "True");
-	obj = job(c, metadata(c, name, "preflight", "PreSync",
-			      "BeforeHookCreation,HookSucceeded", WAVE_PREFLIGHT),
+	/* clang-format on */
+	obj = job(c,
+		  metadata(c, name, "preflight", "PreSync",
+			   "BeforeHookCreation,HookSucceeded", WAVE_PREFLIGHT),
 		  "preflight", 2, 3 * (s->preflight.wait + 120), 30, policy,
 		  cont, true, c->configmap != NULL);
 	free(name);
@@ -310,8 +328,9 @@ static json_t *render_preflight(const struct ctx *c)
 static json_t *migrate_args(const struct ctx *c)
 {
 	const struct am_spec *s = c->spec;
-	const char *loc = c->configmap ? "-locations=filesystem:" MIGRATIONS_MOUNT
-				       : "-locations=filesystem:/flyway/sql";
+	const char *loc = c->configmap
+				  ? "-locations=filesystem:" MIGRATIONS_MOUNT
+				  : "-locations=filesystem:/flyway/sql";
 	json_t *args = json_array();
 	char *changelog;
 
@@ -319,7 +338,8 @@ static json_t *migrate_args(const struct ctx *c)
 	case AM_TOOL_FLYWAY:
 		json_array_append_new(args, jstr("-connectRetries=10"));
 		json_array_append_new(args, jstr(loc));
-		json_array_append_new(args, jstr("-validateMigrationNaming=true"));
+		json_array_append_new(args,
+				      jstr("-validateMigrationNaming=true"));
 		json_array_append_new(args, jstr("migrate"));
 		break;
 	case AM_TOOL_GOLANG_MIGRATE:
@@ -330,10 +350,13 @@ static json_t *migrate_args(const struct ctx *c)
 		json_array_append_new(args, jstr("up"));
 		break;
 	case AM_TOOL_LIQUIBASE:
-		json_array_append_new(args, jstr(c->configmap
-			? "--search-path=" MIGRATIONS_MOUNT
-			: "--search-path=/liquibase/changelog"));
-		changelog = xasprintf("--changelog-file=%s", s->migration.changelog);
+		json_array_append_new(
+			args,
+			jstr(c->configmap
+				     ? "--search-path=" MIGRATIONS_MOUNT
+				     : "--search-path=/liquibase/changelog"));
+		changelog = xasprintf("--changelog-file=%s",
+				      s->migration.changelog);
 		json_array_append_new(args, jstr(changelog));
 		free(changelog);
 		json_array_append_new(args, jstr("update"));
@@ -354,20 +377,24 @@ static json_t *render_migrate(const struct ctx *c)
 	json_object_set_new(cont, "name", jstr("migrate"));
 	json_object_set_new(cont, "image", jstr(s->migration.image));
 	if (cmd)
-		json_object_set_new(cont, "command",
-				    jstrs((const char *const *)s->migration.command,
-					  s->migration.ncommand));
+		json_object_set_new(
+			cont, "command",
+			jstrs((const char *const *)s->migration.command,
+			      s->migration.ncommand));
 	else
 		json_object_set_new(cont, "args", migrate_args(c));
-	json_object_set_new(cont, "envFrom", env_from_secret(s->migration.secret));
-	json_object_set_new(cont, "resources", resources("100m", "256Mi", "512Mi"));
+	json_object_set_new(cont, "envFrom",
+			    env_from_secret(s->migration.secret));
+	json_object_set_new(cont, "resources",
+			    resources("100m", "256Mi", "512Mi"));
 	json_object_set_new(cont, "securityContext", container_security(false));
 	json_object_set_new(cont, "terminationMessagePolicy",
 			    jstr("FallbackToLogsOnError"));
 	if (c->configmap)
 		json_object_set_new(cont, "volumeMounts", migrations_mount());
-	obj = job(c, metadata(c, name, "migration", "PreSync",
-			      "BeforeHookCreation,HookSucceeded", WAVE_MIGRATE),
+	obj = job(c,
+		  metadata(c, name, "migration", "PreSync",
+			   "BeforeHookCreation,HookSucceeded", WAVE_MIGRATE),
 		  "migration", s->migration.retries, s->migration.timeout, 120,
 		  NULL, cont, !cmd, c->configmap != NULL);
 	free(name);
@@ -377,14 +404,16 @@ static json_t *render_migrate(const struct ctx *c)
 static json_t *render_service(const struct ctx *c)
 {
 	const struct am_spec *s = c->spec;
-	json_t *obj = object("v1", "Service",
-			     metadata(c, s->name, "server", NULL, NULL, WAVE_APP));
+	json_t *obj =
+		object("v1", "Service",
+		       metadata(c, s->name, "server", NULL, NULL, WAVE_APP));
 
 	json_object_set_new(obj, "spec",
-		json_pack("{s:s, s:o, s:[{s:s, s:I, s:s, s:s}]}",
-			  "type", "ClusterIP", "selector", selector(c), "ports",
-			  "name", "http", "port", (json_int_t)s->app.port,
-			  "targetPort", "http", "protocol", "TCP"));
+			    json_pack("{s:s, s:o, s:[{s:s, s:I, s:s, s:s}]}",
+				      "type", "ClusterIP", "selector",
+				      selector(c), "ports", "name", "http",
+				      "port", (json_int_t)s->app.port,
+				      "targetPort", "http", "protocol", "TCP"));
 	return obj;
 }
 
@@ -400,18 +429,22 @@ static json_t *render_deployment(const struct ctx *c)
 		json_t *env = json_array();
 
 		for (i = 0; i < s->app.nenv; i++)
-			json_array_append_new(env,
-				json_pack("{s:o, s:o}", "name", jstr(s->app.env[i].name),
-					  "value", jstr(s->app.env[i].value)));
+			json_array_append_new(
+				env,
+				json_pack("{s:o, s:o}", "name",
+					  jstr(s->app.env[i].name), "value",
+					  jstr(s->app.env[i].value)));
 		json_object_set_new(cont, "env", env);
 	}
 	json_object_set_new(cont, "envFrom", env_from_secret(s->app.secret));
 	json_object_set_new(cont, "ports",
-		json_pack("[{s:s, s:I, s:s}]", "name", "http", "containerPort",
-			  (json_int_t)s->app.port, "protocol", "TCP"));
-	json_object_set_new(cont, "readinessProbe",
-		json_pack("{s:{s:o, s:s}, s:i, s:i, s:i, s:i}",
-			  "httpGet", "path", jstr(s->app.health_path), "port", "http",
+			    json_pack("[{s:s, s:I, s:s}]", "name", "http",
+				      "containerPort", (json_int_t)s->app.port,
+				      "protocol", "TCP"));
+	json_object_set_new(
+		cont, "readinessProbe",
+		json_pack("{s:{s:o, s:s}, s:i, s:i, s:i, s:i}", "httpGet",
+			  "path", jstr(s->app.health_path), "port", "http",
 			  "initialDelaySeconds", 5, "periodSeconds", 5,
 			  "timeoutSeconds", 2, "failureThreshold", 3));
 	if (s->app.resources)
@@ -424,11 +457,12 @@ static json_t *render_deployment(const struct ctx *c)
 	json_object_set_new(spec, "selector",
 			    json_pack("{s:o}", "matchLabels", selector(c)));
 	json_object_set_new(spec, "strategy",
-		json_pack("{s:s, s:{s:i, s:i}}", "type", "RollingUpdate",
-			  "rollingUpdate", "maxSurge", 1, "maxUnavailable", 0));
+			    json_pack("{s:s, s:{s:i, s:i}}", "type",
+				      "RollingUpdate", "rollingUpdate",
+				      "maxSurge", 1, "maxUnavailable", 0));
 	json_object_set_new(spec, "template",
-		json_pack("{s:{s:o}, s:o}", "metadata", "labels",
-			  labels(c, "server"), "spec", pod));
+			    json_pack("{s:{s:o}, s:o}", "metadata", "labels",
+				      labels(c, "server"), "spec", pod));
 	obj = object("apps/v1", "Deployment",
 		     metadata(c, s->name, "server", NULL, NULL, WAVE_APP));
 	json_object_set_new(obj, "spec", spec);
@@ -442,20 +476,31 @@ static json_t *render_smoke(const struct ctx *c)
 	char *url = xasprintf("http://%s:%ld%s", s->name, s->app.port,
 			      s->app.health_path);
 	const char *const args[] = {
-		"--fail", "--silent", "--show-error", "--max-time", "5",
-		"--retry", "10", "--retry-delay", "3", "--retry-all-errors", url,
+		"--fail",
+		"--silent",
+		"--show-error",
+		"--max-time",
+		"5",
+		"--retry",
+		"10",
+		"--retry-delay",
+		"3",
+		"--retry-all-errors",
+		url,
 	};
 	json_t *cont = json_object(), *obj;
 
 	json_object_set_new(cont, "name", jstr("smoke"));
 	json_object_set_new(cont, "image", jstr(s->smoke.image));
 	json_object_set_new(cont, "args", jstrs(args, AM_ARRAY_SIZE(args)));
-	json_object_set_new(cont, "resources", resources("10m", "16Mi", "32Mi"));
+	json_object_set_new(cont, "resources",
+			    resources("10m", "16Mi", "32Mi"));
 	json_object_set_new(cont, "securityContext", container_security(true));
 	json_object_set_new(cont, "terminationMessagePolicy",
 			    jstr("FallbackToLogsOnError"));
-	obj = job(c, metadata(c, name, "smoke-test", "PostSync",
-			      "BeforeHookCreation,HookSucceeded", WAVE_SMOKE),
+	obj = job(c,
+		  metadata(c, name, "smoke-test", "PostSync",
+			   "BeforeHookCreation,HookSucceeded", WAVE_SMOKE),
 		  "smoke-test", 1, 300, 30, NULL, cont, true, false);
 	free(url);
 	free(name);
@@ -477,7 +522,7 @@ static void push(struct am_render *r, json_t *obj)
 
 int am_render(struct am_render *out, const struct am_spec *spec)
 {
-	struct ctx c = { spec, NULL, { 0 }, NULL };
+	struct ctx c = {spec, NULL, {0}, NULL};
 	int ret;
 
 	memset(out, 0, sizeof(*out));

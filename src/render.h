@@ -24,9 +24,9 @@
 #define AM_BUNDLE_MAX_BYTES (900u * 1024u)
 
 struct am_rendered {
-	json_t *obj;		/* owned */
-	char *origin;		/* NULL if generated, else "k8s/app.yaml" */
-	int line;		/* of an included document's root, else 0 */
+	json_t *obj;  /* owned */
+	char *origin; /* NULL if generated, else "k8s/app.yaml" */
+	int line;     /* of an included document's root, else 0 */
 };
 
 struct am_render {
@@ -41,19 +41,19 @@ void am_render_release(struct am_render *r);
 
 /* The files of migration.sql that travel in the ConfigMap. */
 struct am_bundle_file {
-	char *key;		/* ConfigMap key: the relative path, '/' -> '.' */
-	char *path;		/* relative to the migration directory */
-	char *data;		/* owned, NUL-terminated, valid UTF-8 */
+	char *key;  /* ConfigMap key: the relative path, '/' -> '.' */
+	char *path; /* relative to the migration directory */
+	char *data; /* owned, NUL-terminated, valid UTF-8 */
 	size_t len;
 };
 
 struct am_bundle {
-	struct am_bundle_file *files;	/* sorted by path */
+	struct am_bundle_file *files; /* sorted by path */
 	size_t nr;
 	size_t alloc;
-	size_t bytes;		/* keys plus contents */
-	bool nested;		/* some file is in a subdirectory */
-	char hash[9];		/* CRC-32 of keys and contents, 8 hex digits */
+	size_t bytes; /* keys plus contents */
+	bool nested;  /* some file is in a subdirectory */
+	char hash[9]; /* CRC-32 of keys and contents, 8 hex digits */
 };
 
 /*

@@ -44,9 +44,11 @@ static int bundle_err(const struct walk *w, const char *fmt, ...)
 	va_end(ap);
 	if (w->sql->line > 0)
 		ret = am_error_set(AM_EINVALID, "%s:%d:%d: error: %s",
-				   w->spec->file, w->sql->line, w->sql->col, msg);
+				   w->spec->file, w->sql->line, w->sql->col,
+				   msg);
 	else
-		ret = am_error_set(AM_EINVALID, "%s: error: %s", w->spec->file, msg);
+		ret = am_error_set(AM_EINVALID, "%s: error: %s", w->spec->file,
+				   msg);
 	free(msg);
 	return ret;
 }
@@ -80,7 +82,8 @@ static bool is_utf8_text(const unsigned char *s, size_t len)
 				return false;
 			cp = (cp << 6) | (s[i + k] & 0x3f);
 		}
-		if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
+		if ((n == 2 && cp < 0x800) ||
+		    (n == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
 		    (cp >= 0xd800 && cp <= 0xdfff))
 			return false;
 		i += n + 1;
@@ -98,7 +101,8 @@ static bool wanted(const struct am_spec *spec, const char *name, int depth)
 {
 	switch (spec->migration.tool) {
 	case AM_TOOL_FLYWAY:
-		return am_ends_with(name, ".sql") || am_ends_with(name, ".sql.conf");
+		return am_ends_with(name, ".sql") ||
+		       am_ends_with(name, ".sql.conf");
 	case AM_TOOL_GOLANG_MIGRATE:
 		return depth == 0 && am_ends_with(name, ".sql");
 	case AM_TOOL_LIQUIBASE:
@@ -118,13 +122,17 @@ static int add_file(struct walk *w, const char *abs, const char *rel)
 
 	real = realpath(abs, NULL);
 	if (!real)
-		return bundle_err(w, "migration.sql: cannot resolve '%s/%s': %s",
+		return bundle_err(w,
+				  "migration.sql: cannot resolve '%s/%s': %s",
 				  w->sql->rel, rel, strerror(errno));
 	if (strcmp(w->spec->root, "/") &&
 	    (strncmp(real, w->spec->root, root_len) || real[root_len] != '/')) {
 		free(real);
-		return bundle_err(w, "migration.sql: '%s/%s' is a symlink to a file outside the repository; keep migrations inside the repository",
-				  w->sql->rel, rel);
+		return bundle_err(
+			w,
+			"migration.sql: '%s/%s' is a symlink to a file outside "
+			"the repository; keep migrations inside the repository",
+			w->sql->rel, rel);
 	}
 	free(real);
 	key = xstrdup(rel);
@@ -133,7 +141,10 @@ static int add_file(struct walk *w, const char *abs, const char *rel)
 			*s = '.';
 			b->nested = true;
 		} else if (!is_key_char(*s)) {
-			ret = bundle_err(w, "migration.sql: '%s/%s' cannot be a ConfigMap key; rename it with letters, digits, '-', '_' and '.'",
+			ret = bundle_err(w,
+					 "migration.sql: '%s/%s' cannot be a "
+					 "ConfigMap key; rename it with "
+					 "letters, digits, '-', '_' and '.'",
 					 w->sql->rel, rel);
 			free(key);
 			return ret;
@@ -141,17 +152,21 @@ static int add_file(struct walk *w, const char *abs, const char *rel)
 	}
 	if (b->bytes + strlen(key) > AM_BUNDLE_MAX_BYTES)
 		goto too_big;
-	ret = am_read_file(&data, &len, abs, AM_BUNDLE_MAX_BYTES - b->bytes - strlen(key));
+	ret = am_read_file(&data, &len, abs,
+			   AM_BUNDLE_MAX_BYTES - b->bytes - strlen(key));
 	if (ret == AM_ETOOBIG)
 		goto too_big;
 	if (ret) {
 		free(key);
-		return bundle_err(w, "migration.sql: cannot read '%s/%s'", w->sql->rel, rel);
+		return bundle_err(w, "migration.sql: cannot read '%s/%s'",
+				  w->sql->rel, rel);
 	}
 	if (!is_utf8_text((const unsigned char *)data, len)) {
 		free(key);
 		free(data);
-		return bundle_err(w, "migration.sql: '%s/%s' is not UTF-8 text (a ConfigMap carries text only)",
+		return bundle_err(w,
+				  "migration.sql: '%s/%s' is not UTF-8 text (a "
+				  "ConfigMap carries text only)",
 				  w->sql->rel, rel);
 	}
 	AM_GROW(b->files, b->alloc, b->nr + 1);
@@ -164,7 +179,10 @@ static int add_file(struct walk *w, const char *abs, const char *rel)
 	return 0;
 too_big:
 	free(key);
-	return bundle_err(w, "migration.sql: '%s' holds more than %u KiB, too much for a ConfigMap; bake the migrations into migration.image and remove migration.sql",
+	return bundle_err(w,
+			  "migration.sql: '%s' holds more than %u KiB, too "
+			  "much for a ConfigMap; bake the migrations into "
+			  "migration.image and remove migration.sql",
 			  w->sql->rel, AM_BUNDLE_MAX_BYTES / 1024);
 }
 
@@ -182,12 +200,15 @@ static int walk_dir(struct walk *w, const char *abs, const char *rel, int depth)
 	int ret = 0;
 
 	if (depth > BUNDLE_MAX_DEPTH)
-		return bundle_err(w, "migration.sql: '%s' is nested more than %d directories deep",
+		return bundle_err(w,
+				  "migration.sql: '%s' is nested more than %d "
+				  "directories deep",
 				  w->sql->rel, BUNDLE_MAX_DEPTH);
 	d = opendir(abs);
 	if (!d)
-		return bundle_err(w, "migration.sql: cannot open '%s%s%s': %s", w->sql->rel,
-				  *rel ? "/" : "", rel, strerror(errno));
+		return bundle_err(w, "migration.sql: cannot open '%s%s%s': %s",
+				  w->sql->rel, *rel ? "/" : "", rel,
+				  strerror(errno));
 	while ((de = readdir(d))) {
 		if (de->d_name[0] == '.')
 			continue;
@@ -204,11 +225,14 @@ static int walk_dir(struct walk *w, const char *abs, const char *rel, int depth)
 		struct stat st;
 
 		if (stat(child_abs, &st) < 0)
-			ret = bundle_err(w, "migration.sql: '%s/%s' is a broken symlink or unreadable",
+			ret = bundle_err(w,
+					 "migration.sql: '%s/%s' is a broken "
+					 "symlink or unreadable",
 					 w->sql->rel, child_rel);
 		else if (S_ISDIR(st.st_mode))
 			ret = walk_dir(w, child_abs, child_rel, depth + 1);
-		else if (S_ISREG(st.st_mode) && wanted(w->spec, names[i], depth))
+		else if (S_ISREG(st.st_mode) &&
+			 wanted(w->spec, names[i], depth))
 			ret = add_file(w, child_abs, child_rel);
 		free(child_abs);
 		free(child_rel);
@@ -228,7 +252,7 @@ static int cmp_files(const void *a, const void *b)
 
 int am_bundle_read(struct am_bundle *b, const struct am_spec *spec)
 {
-	struct walk w = { b, spec, spec->migration.sql };
+	struct walk w = {b, spec, spec->migration.sql};
 	uLong crc = crc32(0L, Z_NULL, 0);
 	size_t i;
 	int ret;
@@ -239,16 +263,21 @@ int am_bundle_read(struct am_bundle *b, const struct am_spec *spec)
 	if ((ret = walk_dir(&w, w.sql->abs, "", 0)))
 		goto fail;
 	if (!b->nr) {
-		ret = bundle_err(&w, "migration.sql: '%s' holds no migration files for %s",
-				 w.sql->rel, am_tool_name(spec->migration.tool));
+		ret = bundle_err(
+			&w,
+			"migration.sql: '%s' holds no migration files for %s",
+			w.sql->rel, am_tool_name(spec->migration.tool));
 		goto fail;
 	}
 	qsort(b->files, b->nr, sizeof(*b->files), cmp_files);
 	for (i = 0; i < b->nr; i++) {
 		if (i && !strcmp(b->files[i].key, b->files[i - 1].key)) {
-			ret = bundle_err(&w, "migration.sql: '%s' and '%s' map to the same ConfigMap key '%s'; rename one",
-					 b->files[i - 1].path, b->files[i].path,
-					 b->files[i].key);
+			ret = bundle_err(
+				&w,
+				"migration.sql: '%s' and '%s' map to the same "
+				"ConfigMap key '%s'; rename one",
+				b->files[i - 1].path, b->files[i].path,
+				b->files[i].key);
 			goto fail;
 		}
 		crc = crc32(crc, (const Bytef *)b->files[i].key,

@@ -55,7 +55,7 @@ static void default_wave(json_t *obj)
 	ann = json_object_get(meta, "annotations");
 	if (!json_is_object(ann)) {
 		if (ann && !json_is_null(ann))
-			return;	/* malformed: left for the self-check to report */
+			return; /* malformed: left for the self-check to report */
 		ann = json_object();
 		json_object_set_new(meta, "annotations", ann);
 	}
@@ -113,23 +113,27 @@ static int add_doc(struct am_render *r, struct am_yaml_doc *doc,
 
 	if (!is_object(doc->root))
 		return doc_err(file, doc->start.line, doc->start.col,
-			       "not a Kubernetes object (apiVersion and kind are required); include only manifests");
+			       "not a Kubernetes object (apiVersion and kind "
+			       "are required); include only manifests");
 	kind = json_string_value(json_object_get(doc->root, "kind"));
 	items = json_object_get(doc->root, "items");
 	if (!am_ends_with(kind, "List") || !json_is_array(items)) {
 		add(r, doc->root, file, doc->start.line);
 		return 0;
 	}
-	json_array_foreach(items, i, item) {
-		struct am_loc at = { 0, 0 };
+	json_array_foreach(items, i, item)
+	{
+		struct am_loc at = {0, 0};
 		char ptr[64];
 
 		snprintf(ptr, sizeof(ptr), "/items/%zu", i);
 		am_locmap_get(doc->locs, ptr, NULL, &at);
 		if (!is_object(item))
-			return doc_err(file, at.line, at.col,
-				       "item %zu of the %s is not a Kubernetes object (apiVersion and kind are required)",
-				       i, kind);
+			return doc_err(
+				file, at.line, at.col,
+				"item %zu of the %s is not a Kubernetes object "
+				"(apiVersion and kind are required)",
+				i, kind);
 		add(r, item, file, at.line);
 	}
 	return 0;
@@ -145,12 +149,12 @@ static int read_file(struct am_render *r, const char *abs, const char *rel)
 
 	fp = fopen(abs, "rb");
 	if (!fp)
-		return am_error_set(AM_EINVALID, "%s: error: cannot open: %s", rel,
-				    strerror(errno));
+		return am_error_set(AM_EINVALID, "%s: error: cannot open: %s",
+				    rel, strerror(errno));
 	if ((ret = am_yaml_reader_new(&rd, rel, fp, NULL)))
 		goto out;
 	for (;;) {
-		struct am_yaml_doc doc = { 0 };
+		struct am_yaml_doc doc = {0};
 
 		got = am_yaml_reader_next(rd, &doc);
 		probs = am_yaml_reader_problems(rd, &nprobs);
@@ -158,8 +162,8 @@ static int read_file(struct am_render *r, const char *abs, const char *rel)
 			ret = am_error_set(AM_EINVALID, "%s: error: %s", rel,
 					   am_error_last());
 		} else if (nprobs) {
-			ret = doc_err(rel, probs[0].at.line, probs[0].at.col, "%s",
-				      probs[0].message);
+			ret = doc_err(rel, probs[0].at.line, probs[0].at.col,
+				      "%s", probs[0].message);
 		} else if (got > 0 && doc.root) {
 			ret = add_doc(r, &doc, rel);
 		}
@@ -194,12 +198,14 @@ static int walk(struct am_render *r, const struct am_spec *spec,
 	int ret = 0;
 
 	if (depth > INCLUDE_MAX_DEPTH)
-		return am_error_set(AM_EINVALID, "%s: error: nested more than %d directories deep",
-				    rel, INCLUDE_MAX_DEPTH);
+		return am_error_set(
+			AM_EINVALID,
+			"%s: error: nested more than %d directories deep", rel,
+			INCLUDE_MAX_DEPTH);
 	d = opendir(abs);
 	if (!d)
-		return am_error_set(AM_EINVALID, "%s: error: cannot open: %s", rel,
-				    strerror(errno));
+		return am_error_set(AM_EINVALID, "%s: error: cannot open: %s",
+				    rel, strerror(errno));
 	while ((de = readdir(d))) {
 		if (de->d_name[0] == '.')
 			continue;
@@ -216,12 +222,19 @@ static int walk(struct am_render *r, const struct am_spec *spec,
 		struct stat st;
 
 		if (!real || stat(real, &st) < 0)
-			ret = am_error_set(AM_EINVALID, "%s: error: a broken symlink or unreadable",
-					   crel);
+			ret = am_error_set(
+				AM_EINVALID,
+				"%s: error: a broken symlink or unreadable",
+				crel);
 		else if (strcmp(spec->root, "/") &&
-			 (strncmp(real, spec->root, root_len) || real[root_len] != '/'))
-			ret = am_error_set(AM_EINVALID, "%s: error: a symlink to a path outside the repository; keep included manifests inside the repository",
-					   crel);
+			 (strncmp(real, spec->root, root_len) ||
+			  real[root_len] != '/'))
+			ret = am_error_set(
+				AM_EINVALID,
+				"%s: error: a symlink to a path outside the "
+				"repository; keep included manifests inside "
+				"the repository",
+				crel);
 		else if (S_ISDIR(st.st_mode))
 			ret = walk(r, spec, real, crel, depth + 1);
 		else if (S_ISREG(st.st_mode) && is_manifest_name(names[i]))
@@ -242,8 +255,9 @@ int am_render_includes(struct am_render *r, const struct am_spec *spec)
 	int ret = 0;
 
 	const char *slash = strrchr(spec->file, '/');
-	char *prefix = slash ? xstrndup(spec->file, (size_t)(slash - spec->file) + 1)
-			     : xstrdup("");
+	char *prefix =
+		slash ? xstrndup(spec->file, (size_t)(slash - spec->file) + 1)
+		      : xstrdup("");
 
 	for (i = 0; i < spec->ninclude && !ret; i++) {
 		const struct am_spec_path *p = &spec->include[i];

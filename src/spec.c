@@ -37,124 +37,9 @@ const char *am_tool_name(enum am_tool tool)
 	return tool_names[tool];
 }
 
-/* --- value checks ------------------------------------------------------- */
-
-const char *am_spec_check_image(const char *image)
-{
-	const char *slash, *colon, *s;
-
-	if (!*image)
-		return "must not be empty";
-	for (s = image; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '\n' || c == '\r')
-			return "must be one line";
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		      (c >= '0' && c <= '9') || strchr("._-/:@", c)))
-			return "must be an image reference such as \"ghcr.io/acme/orders:1.4.2\"";
-	}
-	if (strlen(image) > 512)
-		return "is too long for an image reference";
-	if (strchr(image, '@'))
-		return NULL;
-	slash = strrchr(image, '/');
-	colon = strrchr(slash ? slash : image, ':');
-	if (!colon || !colon[1])
-		return "must be pinned to a tag or digest (\"name:1.4.2\" or \"name@sha256:...\")";
-	if (!strcmp(colon + 1, "latest"))
-		return "must be pinned: \"latest\" changes under you; use a version tag or a digest";
-	return NULL;
-}
-
-const char *am_spec_check_replicas(const char *text, long *out)
-{
-	long v = 0;
-	const char *s = text;
-
-	if (!*s)
-		return "must be a whole number from 1 to 1000";
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return "must be a whole number from 1 to 1000";
-		v = v * 10 + (*s - '0');
-		if (v > 1000)
-			return "must be a whole number from 1 to 1000";
-	}
-	if (v < 1)
-		return "must be a whole number from 1 to 1000";
-	*out = v;
-	return NULL;
-}
-
-/* DNS-1035 label: what a Service name must be. */
-static bool is_dns_label(const char *s)
-{
-	size_t n = strlen(s), i;
-
-	if (n == 0 || n > 63 || s[0] < 'a' || s[0] > 'z' || s[n - 1] == '-')
-		return false;
-	for (i = 0; i < n; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') ||
-		      s[i] == '-'))
-			return false;
-	return true;
-}
-
-/* A Kubernetes object name (DNS-1123 subdomain), for Secret names. */
-static bool is_dns_subdomain(const char *s)
-{
-	size_t n = strlen(s), i;
-
-	if (n == 0 || n > 253)
-		return false;
-	for (i = 0; i < n; i++) {
-		char c = s[i];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-		      c == '-' || c == '.'))
-			return false;
-		if ((i == 0 || i == n - 1) && (c == '-' || c == '.'))
-			return false;
-	}
-	return true;
-}
-
-/* An env var name as every Kubernetes version accepts it. */
-static bool is_env_name(const char *s)
-{
-	size_t i;
-
-	if (!*s || (*s >= '0' && *s <= '9'))
-		return false;
-	for (i = 0; s[i]; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
-		      (s[i] >= '0' && s[i] <= '9') || strchr("-._", s[i])))
-			return false;
-	return true;
-}
-
-/* Env names that hardcoded-credential treats as secrets. */
-static bool is_secret_name(const char *name)
-{
-	static const char *const words[] = { "PASSWORD", "PASSWD", "PWD",
-					     "SECRET", "TOKEN", "API_KEY" };
-	char *up = xstrdup(name), *s;
-	bool ret = false;
-	size_t i;
-
-	for (s = up; *s; s++)
-		if (*s >= 'a' && *s <= 'z')
-			*s -= 'a' - 'A';
-	for (i = 0; i < AM_ARRAY_SIZE(words); i++)
-		if (strstr(up, words[i]))
-			ret = true;
-	free(up);
-	return ret;
-}
-
-static int check_image_field(const struct am_sparser *p, const struct am_snode *parent,
-			     const char *key, const char *image)
+static int check_image_field(const struct am_sparser *p,
+			     const struct am_snode *parent, const char *key,
+			     const char *image)
 {
 	const char *why;
 	struct am_snode n;
@@ -165,19 +50,23 @@ static int check_image_field(const struct am_sparser *p, const struct am_snode *
 	if (!why)
 		return 0;
 	am_snode_child(&n, parent, key);
-	return am_sparser_err(p, am_snode_where(&n, parent), "%s %s", n.path, why);
+	return am_sparser_err(p, am_snode_where(&n, parent), "%s %s", n.path,
+			      why);
 }
 
-static int check_secret_field(const struct am_sparser *p, const struct am_snode *parent,
-			      const char *key, const char *name)
+static int check_secret_field(const struct am_sparser *p,
+			      const struct am_snode *parent, const char *key,
+			      const char *name)
 {
 	struct am_snode n;
 
-	if (is_dns_subdomain(name))
+	if (am_spec_is_dns_subdomain(name))
 		return 0;
 	am_snode_child(&n, parent, key);
-	return am_sparser_err(p, n.ptr, "%s must be a Secret name: lower case letters, digits, '-' and '.'",
-		      n.path);
+	return am_sparser_err(p, n.ptr,
+			      "%s must be a Secret name: lower case letters, "
+			      "digits, '-' and '.'",
+			      n.path);
 }
 
 /* --- paths -------------------------------------------------------------- */
@@ -196,35 +85,45 @@ static bool path_inside(const char *abs, const char *root)
  * exists and stays inside the repository root.
  */
 static int resolve_path(const struct am_sparser *p, const struct am_snode *n,
-			const char *rel, bool need_dir, struct am_spec_path *out)
+			const char *rel, bool need_dir,
+			struct am_spec_path *out)
 {
 	const struct am_spec *spec = p->spec;
-	struct am_loc key = { 0, 0 };
+	struct am_loc key = {0, 0};
 	char *joined, *abs;
 	struct stat st;
 
 	if (rel[0] == '/')
-		return am_sparser_err(p, n->ptr, "%s must be a path relative to the directory of %s (got \"%s\")",
-			      n->path, p->file, rel);
+		return am_sparser_err(p, n->ptr,
+				      "%s must be a path relative to the "
+				      "directory of %s (got \"%s\")",
+				      n->path, p->file, rel);
 	joined = xasprintf("%s/%s", spec->dir, rel);
 	abs = realpath(joined, NULL);
 	free(joined);
 	if (!abs) {
 		if (errno == ENOENT || errno == ENOTDIR)
-			return am_sparser_err(p, n->ptr, "%s: '%s' does not exist", n->path, rel);
-		return am_sparser_err(p, n->ptr, "%s: cannot resolve '%s': %s", n->path,
-			      rel, strerror(errno));
+			return am_sparser_err(p, n->ptr,
+					      "%s: '%s' does not exist",
+					      n->path, rel);
+		return am_sparser_err(p, n->ptr, "%s: cannot resolve '%s': %s",
+				      n->path, rel, strerror(errno));
 	}
 	if (!path_inside(abs, spec->root)) {
 		free(abs);
-		return am_sparser_err(p, n->ptr, "%s: '%s' resolves to a path outside the repository; keep it inside the repository",
-			      n->path, rel);
+		return am_sparser_err(
+			p, n->ptr,
+			"%s: '%s' resolves to a path outside the repository; "
+			"keep it inside the repository",
+			n->path, rel);
 	}
-	if (stat(abs, &st) < 0 || (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode)) ||
+	if (stat(abs, &st) < 0 ||
+	    (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode)) ||
 	    (need_dir && !S_ISDIR(st.st_mode))) {
 		free(abs);
-		return am_sparser_err(p, n->ptr, "%s: '%s' is not a %s", n->path, rel,
-			      need_dir ? "directory" : "file or directory");
+		return am_sparser_err(
+			p, n->ptr, "%s: '%s' is not a %s", n->path, rel,
+			need_dir ? "directory" : "file or directory");
 	}
 	am_locmap_get(p->locs, n->ptr, &key, NULL);
 	out->rel = xstrdup(rel);
@@ -260,42 +159,10 @@ static char *find_root(const char *dir)
 
 /* --- sections ----------------------------------------------------------- */
 
-/* A resource quantity: "100m", "128Mi", "1.5", "2e3", or a number. */
-static bool is_quantity(const char *s)
+static int parse_resources(const struct am_sparser *p,
+			   const struct am_snode *app)
 {
-	bool digits = false;
-
-	if (*s == '+' || *s == '-')
-		s++;
-	while (*s >= '0' && *s <= '9')
-		s++, digits = true;
-	if (*s == '.') {
-		s++;
-		while (*s >= '0' && *s <= '9')
-			s++, digits = true;
-	}
-	if (!digits)
-		return false;
-	if (!*s)
-		return true;
-	if ((*s == 'e' || *s == 'E') && s[1]) {
-		s++;
-		if (*s == '+' || *s == '-')
-			s++;
-		if (!*s)
-			return false;
-		while (*s >= '0' && *s <= '9')
-			s++;
-		return !*s;
-	}
-	if (strchr("KMGTPE", *s) && s[1] == 'i' && !s[2])
-		return true;
-	return strchr("numkMGTPE", *s) && !s[1];
-}
-
-static int parse_resources(const struct am_sparser *p, const struct am_snode *app)
-{
-	static const char *const keys[] = { "requests", "limits", NULL };
+	static const char *const keys[] = {"requests", "limits", NULL};
 	struct am_snode n;
 	size_t k;
 	int ret;
@@ -312,25 +179,33 @@ static int parse_resources(const struct am_sparser *p, const struct am_snode *ap
 		if (!m.v)
 			continue;
 		if (!json_is_object(m.v))
-			return am_sparser_err(p, m.ptr, "%s must be a mapping of resource names to quantities",
-				      m.path);
-		json_object_foreach(m.v, name, q) {
+			return am_sparser_err(p, m.ptr,
+					      "%s must be a mapping of "
+					      "resource names to quantities",
+					      m.path);
+		json_object_foreach(m.v, name, q)
+		{
 			struct am_snode c;
 			char buf[64];
 
 			am_snode_child(&c, &m, name);
 			if (json_is_integer(q))
-				snprintf(buf, sizeof(buf), "%" JSON_INTEGER_FORMAT,
+				snprintf(buf, sizeof(buf),
+					 "%" JSON_INTEGER_FORMAT,
 					 json_integer_value(q));
 			else if (json_is_string(q))
-				snprintf(buf, sizeof(buf), "%s", json_string_value(q));
+				snprintf(buf, sizeof(buf), "%s",
+					 json_string_value(q));
 			else
 				buf[0] = '\0';
-			if (!is_quantity(buf)) {
+			if (!am_spec_is_quantity(buf)) {
 				char *got = am_sparser_show(q);
 
-				ret = am_sparser_err(p, c.ptr, "%s must be a quantity such as \"100m\" or \"128Mi\" (got %s)",
-					     c.path, got);
+				ret = am_sparser_err(
+					p, c.ptr,
+					"%s must be a quantity such as "
+					"\"100m\" or \"128Mi\" (got %s)",
+					c.path, got);
 				free(got);
 				return ret;
 			}
@@ -351,29 +226,40 @@ static int parse_env(const struct am_sparser *p, const struct am_snode *app)
 	if (!n.v || json_is_null(n.v))
 		return 0;
 	if (!json_is_object(n.v))
-		return am_sparser_err(p, n.ptr, "%s must be a mapping of variable names to values",
-			      n.path);
+		return am_sparser_err(
+			p, n.ptr,
+			"%s must be a mapping of variable names to values",
+			n.path);
 	a->env = xcalloc(json_object_size(n.v), sizeof(*a->env));
-	json_object_foreach(n.v, name, v) {
+	json_object_foreach(n.v, name, v)
+	{
 		struct am_snode c;
 
 		am_snode_child(&c, &n, name);
-		if (!is_env_name(name))
-			return am_sparser_err(p, c.ptr, "%s: '%s' is not a valid environment variable name",
-				      n.path, name);
+		if (!am_spec_is_env_name(name))
+			return am_sparser_err(p, c.ptr,
+					      "%s: '%s' is not a valid "
+					      "environment variable name",
+					      n.path, name);
 		if (!json_is_string(v)) {
 			char *got = am_sparser_show(v);
-			int ret = am_sparser_err(p, c.ptr, "%s must be a string (got %s): quote the value",
-					 c.path, got);
+			int ret = am_sparser_err(
+				p, c.ptr,
+				"%s must be a string (got %s): quote the value",
+				c.path, got);
 
 			free(got);
 			return ret;
 		}
-		if (is_secret_name(name))
-			return am_sparser_err(p, c.ptr, "%s looks like a credential: put it in the Secret '%s' instead of the spec",
-				      c.path, a->secret);
+		if (am_spec_is_secret_name(name))
+			return am_sparser_err(
+				p, c.ptr,
+				"%s looks like a credential: put it in the "
+				"Secret '%s' instead of the spec",
+				c.path, a->secret);
 		if (strlen(json_string_value(v)) != json_string_length(v))
-			return am_sparser_err(p, c.ptr, "%s contains a NUL byte", c.path);
+			return am_sparser_err(p, c.ptr,
+					      "%s contains a NUL byte", c.path);
 		a->env[a->nenv].name = xstrdup(name);
 		a->env[a->nenv].value = xstrdup(json_string_value(v));
 		a->nenv++;
@@ -383,8 +269,9 @@ static int parse_env(const struct am_sparser *p, const struct am_snode *app)
 
 static int parse_app(const struct am_sparser *p, const struct am_snode *spec)
 {
-	static const char *const keys[] = { "image", "replicas", "port",
-		"healthPath", "secret", "env", "resources", NULL };
+	static const char *const keys[] = {"image",	 "replicas", "port",
+					   "healthPath", "secret",   "env",
+					   "resources",	 NULL};
 	struct am_spec_app *a = &p->spec->app;
 	struct am_snode n;
 	int ret;
@@ -394,12 +281,14 @@ static int parse_app(const struct am_sparser *p, const struct am_snode *spec)
 	    (ret = am_sparser_string(p, &n, "image", NULL, true, &a->image)) ||
 	    (ret = check_image_field(p, &n, "image", a->image)) ||
 	    (ret = am_sparser_int(p, &n, "replicas", 2, 1, 1000,
-			   "a whole number from 1 to 1000", &a->replicas)) ||
+				  "a whole number from 1 to 1000",
+				  &a->replicas)) ||
 	    (ret = am_sparser_int(p, &n, "port", 8080, 1, 65535,
-			   "a port number from 1 to 65535", &a->port)) ||
+				  "a port number from 1 to 65535", &a->port)) ||
 	    (ret = am_sparser_string(p, &n, "healthPath", "/healthz", false,
-			      &a->health_path)) ||
-	    (ret = am_sparser_string(p, &n, "secret", NULL, true, &a->secret)) ||
+				     &a->health_path)) ||
+	    (ret = am_sparser_string(p, &n, "secret", NULL, true,
+				     &a->secret)) ||
 	    (ret = check_secret_field(p, &n, "secret", a->secret)) ||
 	    (ret = parse_env(p, &n)) || (ret = parse_resources(p, &n)))
 		return ret;
@@ -407,8 +296,10 @@ static int parse_app(const struct am_sparser *p, const struct am_snode *spec)
 		struct am_snode h;
 
 		am_snode_child(&h, &n, "healthPath");
-		return am_sparser_err(p, h.ptr, "%s must be an HTTP path starting with '/' (got \"%s\")",
-			      h.path, a->health_path);
+		return am_sparser_err(p, h.ptr,
+				      "%s must be an HTTP path starting with "
+				      "'/' (got \"%s\")",
+				      h.path, a->health_path);
 	}
 	return 0;
 }
@@ -431,8 +322,10 @@ static int parse_tool(const struct am_sparser *p, const struct am_snode *mig)
 		}
 	}
 	am_snode_child(&n, mig, "tool");
-	ret = am_sparser_err(p, n.ptr, "%s must be flyway, golang-migrate, liquibase or command (got \"%s\")",
-		     n.path, tool);
+	ret = am_sparser_err(p, n.ptr,
+			     "%s must be flyway, golang-migrate, liquibase or "
+			     "command (got \"%s\")",
+			     n.path, tool);
 	free(tool);
 	return ret;
 }
@@ -446,16 +339,21 @@ static int parse_command(const struct am_sparser *p, const struct am_snode *mig)
 	am_snode_child(&n, mig, "command");
 	if (m->tool != AM_TOOL_COMMAND) {
 		if (n.v)
-			return am_sparser_err(p, n.ptr, "%s is only for tool: command (the %s command is built in)",
-				      n.path, am_tool_name(m->tool));
+			return am_sparser_err(p, n.ptr,
+					      "%s is only for tool: command "
+					      "(the %s command is built in)",
+					      n.path, am_tool_name(m->tool));
 		return 0;
 	}
 	if (!n.v)
-		return am_sparser_err(p, am_snode_where(&n, mig), "%s is required with tool: command",
-			      n.path);
+		return am_sparser_err(p, am_snode_where(&n, mig),
+				      "%s is required with tool: command",
+				      n.path);
 	if (!json_is_array(n.v) || json_array_size(n.v) == 0)
-		return am_sparser_err(p, n.ptr, "%s must be a non-empty list of strings, such as [\"./migrate\", \"up\"]",
-			      n.path);
+		return am_sparser_err(p, n.ptr,
+				      "%s must be a non-empty list of strings, "
+				      "such as [\"./migrate\", \"up\"]",
+				      n.path);
 	m->command = xcalloc(json_array_size(n.v) + 1, sizeof(*m->command));
 	for (i = 0; i < json_array_size(n.v); i++) {
 		struct am_snode c;
@@ -464,8 +362,10 @@ static int parse_command(const struct am_sparser *p, const struct am_snode *mig)
 		if (!json_is_string(c.v) ||
 		    strlen(json_string_value(c.v)) != json_string_length(c.v)) {
 			char *got = am_sparser_show(c.v);
-			int ret = am_sparser_err(p, c.ptr, "%s must be a string (got %s): quote the value",
-					 c.path, got);
+			int ret = am_sparser_err(
+				p, c.ptr,
+				"%s must be a string (got %s): quote the value",
+				c.path, got);
 
 			free(got);
 			return ret;
@@ -475,10 +375,12 @@ static int parse_command(const struct am_sparser *p, const struct am_snode *mig)
 	return 0;
 }
 
-static int parse_migration(const struct am_sparser *p, const struct am_snode *spec)
+static int parse_migration(const struct am_sparser *p,
+			   const struct am_snode *spec)
 {
-	static const char *const keys[] = { "tool", "image", "secret", "sql",
-		"changelog", "command", "timeout", "retries", NULL };
+	static const char *const keys[] = {"tool",    "image",	   "secret",
+					   "sql",     "changelog", "command",
+					   "timeout", "retries",   NULL};
 	static const char *const defaults[] = {
 		[AM_TOOL_FLYWAY] = AM_IMAGE_FLYWAY,
 		[AM_TOOL_GOLANG_MIGRATE] = AM_IMAGE_GOLANG_MIGRATE,
@@ -493,38 +395,52 @@ static int parse_migration(const struct am_sparser *p, const struct am_snode *sp
 	am_snode_child(&n, spec, "migration");
 	if ((ret = am_sparser_mapping(p, &n, spec, true, keys)) ||
 	    (ret = parse_tool(p, &n)) ||
-	    (ret = am_sparser_string(p, &n, "image", defaults[m->tool], true, &m->image)) ||
+	    (ret = am_sparser_string(p, &n, "image", defaults[m->tool], true,
+				     &m->image)) ||
 	    (ret = check_image_field(p, &n, "image", m->image)) ||
-	    (ret = am_sparser_string(p, &n, "secret", NULL, true, &m->secret)) ||
+	    (ret = am_sparser_string(p, &n, "secret", NULL, true,
+				     &m->secret)) ||
 	    (ret = check_secret_field(p, &n, "secret", m->secret)) ||
 	    (ret = am_sparser_string(p, &n, "sql", NULL, false, &sql)) ||
-	    (ret = am_sparser_string(p, &n, "changelog", NULL, false, &m->changelog)) ||
+	    (ret = am_sparser_string(p, &n, "changelog", NULL, false,
+				     &m->changelog)) ||
 	    (ret = parse_command(p, &n)) ||
 	    (ret = am_sparser_duration(p, &n, "timeout", 900, 60, 86400,
-				"between 1m and 24h", &m->timeout)) ||
-	    (ret = am_sparser_int(p, &n, "retries", 0, 0, 2, "0, 1 or 2", &m->retries)))
+				       "between 1m and 24h", &m->timeout)) ||
+	    (ret = am_sparser_int(p, &n, "retries", 0, 0, 2, "0, 1 or 2",
+				  &m->retries)))
 		goto out;
 	if (!strcmp(m->secret, p->spec->app.secret)) {
 		am_snode_child(&c, &n, "secret");
-		ret = am_sparser_err(p, c.ptr, "%s must not be the app's Secret '%s': give migrations their own least-privileged database user",
-			     c.path, m->secret);
+		ret = am_sparser_err(
+			p, c.ptr,
+			"%s must not be the app's Secret '%s': give migrations "
+			"their own least-privileged database user",
+			c.path, m->secret);
 		goto out;
 	}
 	if (m->changelog && m->tool != AM_TOOL_LIQUIBASE) {
 		am_snode_child(&c, &n, "changelog");
-		ret = am_sparser_err(p, c.ptr, "%s is only for tool: liquibase", c.path);
+		ret = am_sparser_err(p, c.ptr, "%s is only for tool: liquibase",
+				     c.path);
 		goto out;
 	}
-	if (m->changelog && (m->changelog[0] == '/' || strstr(m->changelog, ".."))) {
+	if (m->changelog &&
+	    (m->changelog[0] == '/' || strstr(m->changelog, ".."))) {
 		am_snode_child(&c, &n, "changelog");
-		ret = am_sparser_err(p, c.ptr, "%s must be a file name relative to migration.sql (got \"%s\")",
-			     c.path, m->changelog);
+		ret = am_sparser_err(p, c.ptr,
+				     "%s must be a file name relative to "
+				     "migration.sql (got \"%s\")",
+				     c.path, m->changelog);
 		goto out;
 	}
 	if (m->tool == AM_TOOL_LIQUIBASE && !m->changelog) {
 		am_snode_child(&c, &n, "changelog");
-		ret = am_sparser_err(p, am_snode_where(&c, &n), "%s is required with tool: liquibase (the changelog file, relative to migration.sql)",
-			     c.path);
+		ret = am_sparser_err(
+			p, am_snode_where(&c, &n),
+			"%s is required with tool: liquibase (the changelog "
+			"file, relative to migration.sql)",
+			c.path);
 		goto out;
 	}
 	if (sql) {
@@ -537,9 +453,10 @@ out:
 	return ret;
 }
 
-static int parse_preflight(const struct am_sparser *p, const struct am_snode *spec)
+static int parse_preflight(const struct am_sparser *p,
+			   const struct am_snode *spec)
 {
-	static const char *const keys[] = { "enabled", "image", "wait", NULL };
+	static const char *const keys[] = {"enabled", "image", "wait", NULL};
 	struct am_spec_preflight *f = &p->spec->preflight;
 	struct am_snode n;
 	int ret;
@@ -547,17 +464,18 @@ static int parse_preflight(const struct am_sparser *p, const struct am_snode *sp
 	am_snode_child(&n, spec, "preflight");
 	if ((ret = am_sparser_mapping(p, &n, spec, false, keys)) ||
 	    (ret = am_sparser_bool(p, &n, "enabled", true, &f->enabled)) ||
-	    (ret = am_sparser_string(p, &n, "image", AM_PREFLIGHT_IMAGE, false, &f->image)) ||
+	    (ret = am_sparser_string(p, &n, "image", AM_PREFLIGHT_IMAGE, false,
+				     &f->image)) ||
 	    (ret = check_image_field(p, &n, "image", f->image)) ||
 	    (ret = am_sparser_duration(p, &n, "wait", 60, 0, 1800,
-				"between 0s and 30m", &f->wait)))
+				       "between 0s and 30m", &f->wait)))
 		return ret;
 	return 0;
 }
 
 static int parse_smoke(const struct am_sparser *p, const struct am_snode *spec)
 {
-	static const char *const keys[] = { "enabled", "image", NULL };
+	static const char *const keys[] = {"enabled", "image", NULL};
 	struct am_spec_smoke *s = &p->spec->smoke;
 	struct am_snode n;
 	int ret;
@@ -565,13 +483,15 @@ static int parse_smoke(const struct am_sparser *p, const struct am_snode *spec)
 	am_snode_child(&n, spec, "smokeTest");
 	if ((ret = am_sparser_mapping(p, &n, spec, false, keys)) ||
 	    (ret = am_sparser_bool(p, &n, "enabled", true, &s->enabled)) ||
-	    (ret = am_sparser_string(p, &n, "image", AM_IMAGE_SMOKE, false, &s->image)) ||
+	    (ret = am_sparser_string(p, &n, "image", AM_IMAGE_SMOKE, false,
+				     &s->image)) ||
 	    (ret = check_image_field(p, &n, "image", s->image)))
 		return ret;
 	return 0;
 }
 
-static int parse_include(const struct am_sparser *p, const struct am_snode *spec)
+static int parse_include(const struct am_sparser *p,
+			 const struct am_snode *spec)
 {
 	struct am_spec *sp = p->spec;
 	struct am_snode n;
@@ -581,8 +501,9 @@ static int parse_include(const struct am_sparser *p, const struct am_snode *spec
 	if (!n.v || json_is_null(n.v))
 		return 0;
 	if (!json_is_array(n.v))
-		return am_sparser_err(p, n.ptr, "%s must be a list of paths, such as [k8s/]",
-			      n.path);
+		return am_sparser_err(
+			p, n.ptr, "%s must be a list of paths, such as [k8s/]",
+			n.path);
 	sp->include = xcalloc(json_array_size(n.v) + 1, sizeof(*sp->include));
 	for (i = 0; i < json_array_size(n.v); i++) {
 		struct am_snode c;
@@ -591,11 +512,13 @@ static int parse_include(const struct am_sparser *p, const struct am_snode *spec
 
 		am_snode_item(&c, &n, i);
 		if (!json_is_string(c.v) || !*(s = json_string_value(c.v)) ||
-		    am_spec_has_control(s) || strlen(s) != json_string_length(c.v)) {
+		    am_spec_has_control(s) ||
+		    strlen(s) != json_string_length(c.v)) {
 			char *got = am_sparser_show(c.v);
 
-			ret = am_sparser_err(p, c.ptr, "%s must be a path (got %s)",
-				     c.path, got);
+			ret = am_sparser_err(p, c.ptr,
+					     "%s must be a path (got %s)",
+					     c.path, got);
 			free(got);
 			return ret;
 		}
@@ -620,19 +543,20 @@ static int parse_lint(const struct am_sparser *p, const struct am_snode *spec)
 		return 0;
 	}
 	am_snode_child(&n, spec, "lint");
-	ret = am_sparser_err(p, n.ptr, "%s must be error or warn (got \"%s\")", n.path,
-		     mode);
+	ret = am_sparser_err(p, n.ptr, "%s must be error or warn (got \"%s\")",
+			     n.path, mode);
 	free(mode);
 	return ret;
 }
 
 static int parse_root(const struct am_sparser *p, json_t *root)
 {
-	static const char *const keys[] = { "apiVersion", "kind", "metadata",
-					    "spec", NULL };
-	static const char *const meta_keys[] = { "name", NULL };
-	static const char *const spec_keys[] = { "app", "migration",
-		"preflight", "smokeTest", "include", "lint", NULL };
+	static const char *const keys[] = {"apiVersion", "kind", "metadata",
+					   "spec", NULL};
+	static const char *const meta_keys[] = {"name", NULL};
+	static const char *const spec_keys[] = {
+		"app",	   "migration", "preflight", "smokeTest",
+		"include", "lint",	NULL};
 	struct am_spec *spec = p->spec;
 	struct am_snode r, meta, sp;
 	char *s = NULL;
@@ -640,13 +564,17 @@ static int parse_root(const struct am_sparser *p, json_t *root)
 
 	am_snode_root(&r, root);
 	if (!json_is_object(root))
-		return am_sparser_err(p, "", "the spec must be a mapping with apiVersion: argomig.io/v1alpha1 and kind: MigrationApp");
+		return am_sparser_err(
+			p, "",
+			"the spec must be a mapping with apiVersion: "
+			"argomig.io/v1alpha1 and kind: MigrationApp");
 	if ((ret = am_sparser_mapping(p, &r, NULL, true, keys)) ||
 	    (ret = am_sparser_string(p, &r, "apiVersion", NULL, true, &s)))
 		return ret;
 	if (strcmp(s, "argomig.io/v1alpha1")) {
 		free(s);
-		return am_sparser_err(p, "/apiVersion", "apiVersion must be argomig.io/v1alpha1");
+		return am_sparser_err(p, "/apiVersion",
+				      "apiVersion must be argomig.io/v1alpha1");
 	}
 	free(s);
 	if ((ret = am_sparser_string(p, &r, "kind", NULL, true, &s)))
@@ -658,11 +586,16 @@ static int parse_root(const struct am_sparser *p, json_t *root)
 	free(s);
 	am_snode_child(&meta, &r, "metadata");
 	if ((ret = am_sparser_mapping(p, &meta, &r, false, meta_keys)) ||
-	    (ret = am_sparser_string(p, &meta, "name", NULL, false, &spec->name)))
+	    (ret = am_sparser_string(p, &meta, "name", NULL, false,
+				     &spec->name)))
 		return ret;
-	if (spec->name && !is_dns_label(spec->name))
-		return am_sparser_err(p, "/metadata/name", "metadata.name must be a DNS label: at most 63 lower case letters, digits and '-', starting with a letter (got \"%s\")",
-			      spec->name);
+	if (spec->name && !am_spec_is_dns_label(spec->name))
+		return am_sparser_err(
+			p, "/metadata/name",
+			"metadata.name must be a DNS label: at most 63 lower "
+			"case letters, digits and '-', starting with a letter "
+			"(got \"%s\")",
+			spec->name);
 	am_snode_child(&sp, &r, "spec");
 	if ((ret = am_sparser_mapping(p, &sp, &r, true, spec_keys)) ||
 	    (ret = parse_app(p, &sp)) || (ret = parse_migration(p, &sp)) ||
@@ -689,10 +622,10 @@ static char *dir_of(const char *path)
 int am_spec_load(struct am_spec **out, const char *path)
 {
 	struct am_yaml_reader *r = NULL;
-	struct am_yaml_doc doc = { 0 }, extra = { 0 };
+	struct am_yaml_doc doc = {0}, extra = {0};
 	const struct am_yaml_problem *probs;
 	struct am_spec *spec = xcalloc(1, sizeof(*spec));
-	struct am_sparser p = { path, NULL, spec };
+	struct am_sparser p = {path, NULL, spec};
 	size_t nprobs, len;
 	char *buf = NULL;
 	int ret, got;
@@ -702,7 +635,8 @@ int am_spec_load(struct am_spec **out, const char *path)
 		goto out;
 	spec->dir = dir_of(path);
 	if (!spec->dir) {
-		ret = am_error_set(AM_ENOTFOUND, "cannot resolve the directory of '%s': %s",
+		ret = am_error_set(AM_ENOTFOUND,
+				   "cannot resolve the directory of '%s': %s",
 				   path, strerror(errno));
 		goto out;
 	}
@@ -716,23 +650,27 @@ int am_spec_load(struct am_spec **out, const char *path)
 	}
 	if (got > 0 && am_yaml_reader_next(r, &extra) > 0 && extra.root) {
 		p.locs = extra.locs;
-		ret = am_sparser_err(&p, "", "%s must hold exactly one YAML document", path);
+		ret = am_sparser_err(
+			&p, "", "%s must hold exactly one YAML document", path);
 		goto out;
 	}
 	probs = am_yaml_reader_problems(r, &nprobs);
 	if (nprobs) {
 		if (probs[0].at.line > 0)
-			ret = am_error_set(AM_EINVALID, "%s:%d:%d: error: %s", path,
-					   probs[0].at.line, probs[0].at.col,
-					   probs[0].message);
+			ret = am_error_set(AM_EINVALID, "%s:%d:%d: error: %s",
+					   path, probs[0].at.line,
+					   probs[0].at.col, probs[0].message);
 		else
 			ret = am_error_set(AM_EINVALID, "%s: error: %s", path,
 					   probs[0].message);
 		goto out;
 	}
 	if (!got || !doc.root) {
-		ret = am_error_set(AM_EINVALID, "%s: error: the spec is empty; it needs apiVersion: argomig.io/v1alpha1, kind: MigrationApp and a spec",
-				   path);
+		ret = am_error_set(
+			AM_EINVALID,
+			"%s: error: the spec is empty; it needs apiVersion: "
+			"argomig.io/v1alpha1, kind: MigrationApp and a spec",
+			path);
 		goto out;
 	}
 	p.locs = doc.locs;

@@ -32,10 +32,10 @@ enum am_tool {
 const char *am_tool_name(enum am_tool tool);
 
 /* Default images (pinned tags) and the argomig images of this version. */
-#define AM_IMAGE_FLYWAY "flyway/flyway:10.21.0-alpine"
+#define AM_IMAGE_FLYWAY		"flyway/flyway:10.21.0-alpine"
 #define AM_IMAGE_GOLANG_MIGRATE "migrate/migrate:v4.18.1"
-#define AM_IMAGE_LIQUIBASE "liquibase/liquibase:4.29.2"
-#define AM_IMAGE_SMOKE "curlimages/curl:8.11.0"
+#define AM_IMAGE_LIQUIBASE	"liquibase/liquibase:4.29.2"
+#define AM_IMAGE_SMOKE		"curlimages/curl:8.11.0"
 #ifndef AM_PREFLIGHT_IMAGE
 #define AM_PREFLIGHT_IMAGE "ghcr.io/argomig/argomig-preflight:" AM_VERSION
 #endif
@@ -47,10 +47,10 @@ struct am_spec_kv {
 
 /* A path from the spec: as written, and resolved inside the repository. */
 struct am_spec_path {
-	char *rel;	/* as written, relative to the spec's directory */
-	char *abs;	/* realpath(); inside am_spec.root */
+	char *rel; /* as written, relative to the spec's directory */
+	char *abs; /* realpath(); inside am_spec.root */
 	bool is_dir;
-	int line, col;	/* of its key in the spec, for later messages */
+	int line, col; /* of its key in the spec, for later messages */
 };
 
 struct am_spec_app {
@@ -59,47 +59,47 @@ struct am_spec_app {
 	long port;		/* 1..65535, default 8080 */
 	char *health_path;	/* default "/healthz" */
 	char *secret;		/* required: the app's DB credentials */
-	struct am_spec_kv *env;	/* plain env, in spec order */
+	struct am_spec_kv *env; /* plain env, in spec order */
 	size_t nenv;
-	json_t *resources;	/* owned; NULL when not given */
+	json_t *resources; /* owned; NULL when not given */
 };
 
 struct am_spec_migration {
-	enum am_tool tool;	/* default flyway */
-	char *image;		/* default per tool; required for command */
-	char *secret;		/* required; not the app's Secret */
-	struct am_spec_path *sql;	/* NULL when not given */
-	char *changelog;	/* liquibase only: changelog file, or NULL */
-	char **command;		/* command only; NULL-terminated */
+	enum am_tool tool;	  /* default flyway */
+	char *image;		  /* default per tool; required for command */
+	char *secret;		  /* required; not the app's Secret */
+	struct am_spec_path *sql; /* NULL when not given */
+	char *changelog;	  /* liquibase only: changelog file, or NULL */
+	char **command;		  /* command only; NULL-terminated */
 	size_t ncommand;
-	long timeout;		/* seconds, default 900 (15m) */
-	long retries;		/* backoffLimit, 0..2, default 0 */
+	long timeout; /* seconds, default 900 (15m) */
+	long retries; /* backoffLimit, 0..2, default 0 */
 };
 
 struct am_spec_preflight {
-	bool enabled;		/* default true */
-	char *image;		/* default AM_PREFLIGHT_IMAGE */
-	long wait;		/* seconds, default 60 */
+	bool enabled; /* default true */
+	char *image;  /* default AM_PREFLIGHT_IMAGE */
+	long wait;    /* seconds, default 60 */
 };
 
 struct am_spec_smoke {
-	bool enabled;		/* default true */
-	char *image;		/* default AM_IMAGE_SMOKE */
+	bool enabled; /* default true */
+	char *image;  /* default AM_IMAGE_SMOKE */
 };
 
 struct am_spec {
-	char *file;		/* the spec's path as given, for messages */
-	char *dir;		/* its directory, resolved */
-	char *root;		/* repository root: nearest dir with .git, else dir */
-	char *name;		/* metadata.name, or set by am_spec_apply_env() */
+	char *file; /* the spec's path as given, for messages */
+	char *dir;  /* its directory, resolved */
+	char *root; /* repository root: nearest dir with .git, else dir */
+	char *name; /* metadata.name, or set by am_spec_apply_env() */
 	struct am_spec_app app;
 	struct am_spec_migration migration;
 	struct am_spec_preflight preflight;
 	struct am_spec_smoke smoke;
 	struct am_spec_path *include;
 	size_t ninclude;
-	bool lint_warn;		/* spec.lint: warn */
-	char *revision;		/* ARGOCD_APP_REVISION, or "unknown" */
+	bool lint_warn; /* spec.lint: warn */
+	char *revision; /* ARGOCD_APP_REVISION, or "unknown" */
 };
 
 /*
@@ -131,7 +131,6 @@ void am_spec_free(struct am_spec *spec);
  * Returns an owned string.
  */
 char *am_name_join(const char *base, const char *suffix);
-
 
 /* Validation shared with the overrides. Each returns NULL or a message
  * (a static string) saying what is wrong. */

@@ -44,10 +44,10 @@ static char *quoted(const char *s)
 }
 
 struct override {
-	const char *param;	/* parameter name: "migration-image" */
-	const char *env;	/* suffix: "MIGRATION_IMAGE" */
-	char *value;		/* owned; NULL when unset */
-	char *source;		/* owned: "PARAM_IMAGE", "ARGOCD_ENV_IMAGE", ... */
+	const char *param; /* parameter name: "migration-image" */
+	const char *env;   /* suffix: "MIGRATION_IMAGE" */
+	char *value;	   /* owned; NULL when unset */
+	char *source;	   /* owned: "PARAM_IMAGE", "ARGOCD_ENV_IMAGE", ... */
 };
 
 /*
@@ -59,21 +59,26 @@ static int from_params(struct override *o, json_t *params)
 	size_t i;
 	json_t *p;
 
-	json_array_foreach(params, i, p) {
+	json_array_foreach(params, i, p)
+	{
 		json_t *name = json_object_get(p, "name");
 		json_t *str;
 
-		if (!json_is_string(name) || strcmp(json_string_value(name), o->param))
+		if (!json_is_string(name) ||
+		    strcmp(json_string_value(name), o->param))
 			continue;
 		str = json_object_get(p, "string");
 		if (!json_is_string(str))
-			return am_error_set(AM_EINVALID,
-					    "argomig: ARGOCD_APP_PARAMETERS: parameter '%s' must have a \"string\" value",
-					    o->param);
+			return am_error_set(
+				AM_EINVALID,
+				"argomig: ARGOCD_APP_PARAMETERS: parameter "
+				"'%s' must have a \"string\" value",
+				o->param);
 		if (!json_string_length(str))
 			return 0;
 		o->value = xstrdup(json_string_value(str));
-		o->source = xasprintf("parameter '%s' (ARGOCD_APP_PARAMETERS)", o->param);
+		o->source = xasprintf("parameter '%s' (ARGOCD_APP_PARAMETERS)",
+				      o->param);
 		return 0;
 	}
 	return 0;
@@ -104,14 +109,16 @@ static int load_params(json_t **out, char *const *envp)
 	j = json_loads(text, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &jerr);
 	if (!j)
 		return am_error_set(AM_EINVALID,
-				    "argomig: ARGOCD_APP_PARAMETERS is not valid JSON (column %d: %s)",
+				    "argomig: ARGOCD_APP_PARAMETERS is not "
+				    "valid JSON (column %d: %s)",
 				    jerr.column, jerr.text);
 	if (json_is_null(j))
 		return 0;
 	if (!json_is_array(j)) {
 		json_decref(j);
 		return am_error_set(AM_EINVALID,
-				    "argomig: ARGOCD_APP_PARAMETERS must be a JSON array of parameters");
+				    "argomig: ARGOCD_APP_PARAMETERS must be a "
+				    "JSON array of parameters");
 	}
 	*out = j;
 	return 0;
@@ -139,7 +146,8 @@ static int apply_image(struct override *o, char **field)
 	why = am_spec_check_image(o->value);
 	if (why) {
 		char *q = quoted(o->value);
-		int ret = am_error_set(AM_EINVALID, "argomig: %s: image %s (got %s)",
+		int ret = am_error_set(AM_EINVALID,
+				       "argomig: %s: image %s (got %s)",
 				       o->source, why, q);
 
 		free(q);
@@ -182,9 +190,11 @@ int am_spec_resolve_name(struct am_spec *spec, char *const *envp)
 	if (spec->name)
 		return 0;
 	if (!app || !*app)
-		return am_error_set(AM_EINVALID,
-				    "%s: error: metadata.name is not set and ARGOCD_APP_NAME is empty: set metadata.name",
-				    spec->file);
+		return am_error_set(
+			AM_EINVALID,
+			"%s: error: metadata.name is not set and "
+			"ARGOCD_APP_NAME is empty: set metadata.name",
+			spec->file);
 	us = strchr(app, '_');
 	if (us)
 		app = us + 1;
@@ -192,7 +202,8 @@ int am_spec_resolve_name(struct am_spec *spec, char *const *envp)
 	for (s = name; *s; s++) {
 		if (*s >= 'A' && *s <= 'Z')
 			*s += 'a' - 'A';
-		else if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9')))
+		else if (!((*s >= 'a' && *s <= 'z') ||
+			   (*s >= '0' && *s <= '9')))
 			*s = '-';
 	}
 	while (s > name && s[-1] == '-')
@@ -200,7 +211,8 @@ int am_spec_resolve_name(struct am_spec *spec, char *const *envp)
 	if (name[0] < 'a' || name[0] > 'z') {
 		char *q = quoted(app);
 		int ret = am_error_set(AM_EINVALID,
-				       "%s: error: ARGOCD_APP_NAME %s does not start with a letter: set metadata.name",
+				       "%s: error: ARGOCD_APP_NAME %s does not "
+				       "start with a letter: set metadata.name",
 				       spec->file, q);
 
 		free(q);
@@ -215,9 +227,9 @@ int am_spec_resolve_name(struct am_spec *spec, char *const *envp)
 int am_spec_apply_env(struct am_spec *spec, char *const *envp)
 {
 	struct override o[] = {
-		{ "image", "IMAGE", NULL, NULL },
-		{ "migration-image", "MIGRATION_IMAGE", NULL, NULL },
-		{ "replicas", "REPLICAS", NULL, NULL },
+		{"image", "IMAGE", NULL, NULL},
+		{"migration-image", "MIGRATION_IMAGE", NULL, NULL},
+		{"replicas", "REPLICAS", NULL, NULL},
 	};
 	const char *rev = env_get(envp, "ARGOCD_APP_REVISION");
 	json_t *params = NULL;
@@ -233,13 +245,14 @@ int am_spec_apply_env(struct am_spec *spec, char *const *envp)
 	if (!ret)
 		ret = apply_image(&o[1], &spec->migration.image);
 	if (!ret && o[2].value) {
-		const char *why = am_spec_check_replicas(o[2].value,
-							 &spec->app.replicas);
+		const char *why =
+			am_spec_check_replicas(o[2].value, &spec->app.replicas);
 
 		if (why) {
 			char *q = quoted(o[2].value);
 
-			ret = am_error_set(AM_EINVALID, "argomig: %s: replicas %s (got %s)",
+			ret = am_error_set(AM_EINVALID,
+					   "argomig: %s: replicas %s (got %s)",
 					   o[2].source, why, q);
 			free(q);
 		}

@@ -19,10 +19,10 @@
 
 /* --- messages ----------------------------------------------------------- */
 
-static int sparser_verr(const struct am_sparser *p, const char *ptr, const char *fmt,
-		va_list ap)
+static int sparser_verr(const struct am_sparser *p, const char *ptr,
+			const char *fmt, va_list ap)
 {
-	struct am_loc key = { 0, 0 };
+	struct am_loc key = {0, 0};
 	char *msg = xvasprintf(fmt, ap);
 	int ret;
 
@@ -38,7 +38,8 @@ static int sparser_verr(const struct am_sparser *p, const char *ptr, const char 
 }
 
 /* An error at the key of node 'ptr' (or at the file when NULL). */
-int am_sparser_err(const struct am_sparser *p, const char *ptr, const char *fmt, ...)
+int am_sparser_err(const struct am_sparser *p, const char *ptr, const char *fmt,
+		   ...)
 {
 	va_list ap;
 	int ret;
@@ -199,7 +200,8 @@ void am_snode_item(struct am_snode *c, const struct am_snode *parent, size_t i)
 }
 
 /* The pointer to report a node at: itself, or its parent when absent. */
-const char *am_snode_where(const struct am_snode *n, const struct am_snode *parent)
+const char *am_snode_where(const struct am_snode *n,
+			   const struct am_snode *parent)
 {
 	if (n->v)
 		return n->ptr;
@@ -211,27 +213,29 @@ const char *am_snode_where(const struct am_snode *n, const struct am_snode *pare
  * keys are all in 'allowed' (NULL-terminated).
  */
 int am_sparser_mapping(const struct am_sparser *p, const struct am_snode *n,
-			 const struct am_snode *parent, bool required,
-			 const char *const *allowed)
+		       const struct am_snode *parent, bool required,
+		       const char *const *allowed)
 {
 	const char *key;
 	json_t *item;
 
 	if (!n->v) {
 		if (required)
-			return am_sparser_err(p, am_snode_where(n, parent), "%s is required",
-				      n->path);
+			return am_sparser_err(p, am_snode_where(n, parent),
+					      "%s is required", n->path);
 		return 0;
 	}
 	if (!json_is_object(n->v)) {
 		char *got = am_sparser_show(n->v);
-		int ret = am_sparser_err(p, n->ptr, "%s must be a mapping (got %s)",
-				 n->path, got);
+		int ret = am_sparser_err(p, n->ptr,
+					 "%s must be a mapping (got %s)",
+					 n->path, got);
 
 		free(got);
 		return ret;
 	}
-	json_object_foreach(n->v, key, item) {
+	json_object_foreach(n->v, key, item)
+	{
 		struct am_snode c;
 		const char *hint;
 		size_t i;
@@ -244,10 +248,12 @@ int am_sparser_mapping(const struct am_sparser *p, const struct am_snode *n,
 		am_snode_child(&c, n, key);
 		hint = suggest(key, allowed);
 		if (hint)
-			return am_sparser_err(p, c.ptr, "unknown key '%s' in %s (did you mean '%s'?)",
-				      key, n->path[0] ? n->path : "the spec", hint);
+			return am_sparser_err(
+				p, c.ptr,
+				"unknown key '%s' in %s (did you mean '%s'?)",
+				key, n->path[0] ? n->path : "the spec", hint);
 		return am_sparser_err(p, c.ptr, "unknown key '%s' in %s", key,
-			      n->path[0] ? n->path : "the spec");
+				      n->path[0] ? n->path : "the spec");
 	}
 	return 0;
 }
@@ -274,15 +280,17 @@ int am_sparser_string(const struct am_sparser *p, const struct am_snode *parent,
 	am_snode_child(&n, parent, key);
 	if (!n.v || json_is_null(n.v)) {
 		if (required && !def)
-			return am_sparser_err(p, am_snode_where(&n, parent), "%s is required",
-				      n.path);
+			return am_sparser_err(p, am_snode_where(&n, parent),
+					      "%s is required", n.path);
 		*out = def ? xstrdup(def) : NULL;
 		return 0;
 	}
 	if (!json_is_string(n.v)) {
 		char *got = am_sparser_show(n.v);
-		int ret = am_sparser_err(p, n.ptr, "%s must be a string (got %s): quote the value",
-				 n.path, got);
+		int ret = am_sparser_err(
+			p, n.ptr,
+			"%s must be a string (got %s): quote the value", n.path,
+			got);
 
 		free(got);
 		return ret;
@@ -290,8 +298,10 @@ int am_sparser_string(const struct am_sparser *p, const struct am_snode *parent,
 	s = json_string_value(n.v);
 	if (strlen(s) != json_string_length(n.v) || am_spec_has_control(s)) {
 		char *got = am_sparser_show(n.v);
-		int ret = am_sparser_err(p, n.ptr, "%s must be one line of text without control characters (got %s)",
-				 n.path, got);
+		int ret = am_sparser_err(p, n.ptr,
+					 "%s must be one line of text without "
+					 "control characters (got %s)",
+					 n.path, got);
 
 		free(got);
 		return ret;
@@ -314,11 +324,11 @@ int am_sparser_int(const struct am_sparser *p, const struct am_snode *parent,
 		*out = def;
 		return 0;
 	}
-	if (!json_is_integer(n.v) ||
-	    (v = json_integer_value(n.v)) < min || v > max) {
+	if (!json_is_integer(n.v) || (v = json_integer_value(n.v)) < min ||
+	    v > max) {
 		char *got = am_sparser_show(n.v);
-		int ret = am_sparser_err(p, n.ptr, "%s must be %s (got %s)", n.path,
-				 range, got);
+		int ret = am_sparser_err(p, n.ptr, "%s must be %s (got %s)",
+					 n.path, range, got);
 
 		free(got);
 		return ret;
@@ -339,8 +349,9 @@ int am_sparser_bool(const struct am_sparser *p, const struct am_snode *parent,
 	}
 	if (!json_is_boolean(n.v)) {
 		char *got = am_sparser_show(n.v);
-		int ret = am_sparser_err(p, n.ptr, "%s must be true or false (got %s)",
-				 n.path, got);
+		int ret = am_sparser_err(p, n.ptr,
+					 "%s must be true or false (got %s)",
+					 n.path, got);
 
 		free(got);
 		return ret;
@@ -389,9 +400,10 @@ long am_spec_parse_duration(const char *s)
 	return any ? total : -1;
 }
 
-int am_sparser_duration(const struct am_sparser *p, const struct am_snode *parent,
-			const char *key, long def, long min, long max,
-			const char *range, long *out)
+int am_sparser_duration(const struct am_sparser *p,
+			const struct am_snode *parent, const char *key,
+			long def, long min, long max, const char *range,
+			long *out)
 {
 	struct am_snode n;
 	long v;
@@ -404,16 +416,19 @@ int am_sparser_duration(const struct am_sparser *p, const struct am_snode *paren
 	if (!json_is_string(n.v) ||
 	    (v = am_spec_parse_duration(json_string_value(n.v))) < 0) {
 		char *got = am_sparser_show(n.v);
-		int ret = am_sparser_err(p, n.ptr, "%s must be a duration such as \"90s\", \"15m\" or \"1h30m\" (got %s)",
-				 n.path, got);
+		int ret =
+			am_sparser_err(p, n.ptr,
+				       "%s must be a duration such as \"90s\", "
+				       "\"15m\" or \"1h30m\" (got %s)",
+				       n.path, got);
 
 		free(got);
 		return ret;
 	}
 	if (v < min || v > max) {
 		char *got = am_sparser_show(n.v);
-		int ret = am_sparser_err(p, n.ptr, "%s must be %s (got %s)", n.path,
-				 range, got);
+		int ret = am_sparser_err(p, n.ptr, "%s must be %s (got %s)",
+					 n.path, range, got);
 
 		free(got);
 		return ret;

@@ -22,9 +22,9 @@
 
 /* A node of the spec: its value, JSON Pointer and dotted path. */
 struct am_snode {
-	json_t *v;		/* borrowed; NULL when the key is absent */
-	char ptr[512];		/* "/spec/migration/retries" */
-	char path[512];		/* "spec.migration.retries" */
+	json_t *v;	/* borrowed; NULL when the key is absent */
+	char ptr[512];	/* "/spec/migration/retries" */
+	char path[512]; /* "spec.migration.retries" */
 };
 
 struct am_sparser {
@@ -34,8 +34,8 @@ struct am_sparser {
 };
 
 /* An error at the key of the node at JSON Pointer 'ptr' (NULL: the file). */
-int am_sparser_err(const struct am_sparser *p, const char *ptr,
-		   const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int am_sparser_err(const struct am_sparser *p, const char *ptr, const char *fmt,
+		   ...) __attribute__((format(printf, 3, 4)));
 /* A short one-line rendering of a value for "(got ...)"; owned. */
 char *am_sparser_show(const json_t *v);
 
@@ -79,5 +79,12 @@ int am_sparser_duration(const struct am_sparser *p,
 			long *out);
 /* Seconds, or -1 if 's' is not a duration. */
 long am_spec_parse_duration(const char *s);
+
+/* Value predicates (spec_check.c). */
+bool am_spec_is_dns_label(const char *s);     /* DNS-1035: Service names */
+bool am_spec_is_dns_subdomain(const char *s); /* object names */
+bool am_spec_is_env_name(const char *s);
+bool am_spec_is_secret_name(const char *name); /* "DB_PASSWORD", "API_TOKEN" */
+bool am_spec_is_quantity(const char *s);       /* "100m", "128Mi", "1.5" */
 
 #endif

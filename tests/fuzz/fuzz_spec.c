@@ -59,7 +59,7 @@ static void make_repo(void)
 	put("db/V1__init.sql", "CREATE TABLE t (id int);\n");
 	put("db/V1__init.sql.conf", "executeInTransaction=false\n");
 	put("k8s/pdb.yaml", "apiVersion: policy/v1\nkind: PodDisruptionBudget\n"
-	    "metadata: {name: x}\nspec: {minAvailable: 1}\n");
+			    "metadata: {name: x}\nspec: {minAvailable: 1}\n");
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -68,7 +68,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static char *env[] = {
 		"ARGOCD_APP_NAME=team_fuzz",
 		"ARGOCD_APP_REVISION=0123456789abcdef0123456789abcdef01234567",
-		"ARGOCD_APP_PARAMETERS=[{\"name\":\"replicas\",\"string\":\"3\"}]",
+		"ARGOCD_APP_PARAMETERS=[{\"name\":\"replicas\",\"string\":"
+		"\"3\"}]",
 		NULL,
 	};
 	struct am_generate g;
@@ -88,7 +89,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	am_lint_init(&lint);
 	am_generate_init(&g);
 	if (am_generate_run(&g, &lint, spec, env, NULL) == 0 && !g.out.len)
-		abort();	/* success must never mean empty output */
+		abort(); /* success must never mean empty output */
 	am_lint_release(&lint);
 	am_generate_release(&g);
 	am_error_clear();

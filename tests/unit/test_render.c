@@ -62,7 +62,8 @@ static struct am_spec *spec_with(const char *tool, const char *extra)
 
 	write_file("argomig.yaml", text);
 	free(text);
-	cr_assert_eq(am_spec_load(&s, "argomig.yaml"), 0, "%s", am_error_last());
+	cr_assert_eq(am_spec_load(&s, "argomig.yaml"), 0, "%s",
+		     am_error_last());
 	return s;
 }
 
@@ -79,7 +80,8 @@ Test(render, names_fit_in_63_characters)
 	b = am_name_join(base, "-migrate");
 	cr_assert_eq(strlen(b), 63);
 	cr_assert(am_ends_with(b, "-migrate"));
-	cr_assert_str_eq(b, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-1f98bd29-migrate");
+	cr_assert_str_eq(b, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-"
+			    "1f98bd29-migrate");
 	base[59] = 'b';
 	c = am_name_join(base, "-migrate");
 	cr_assert_eq(strlen(c), 63);
@@ -92,12 +94,12 @@ Test(render, names_fit_in_63_characters)
 Test(render, version_label_from_the_image)
 {
 	static const char *const cases[][2] = {
-		{ "ghcr.io/acme/orders:1.4.2", "1.4.2" },
-		{ "registry:5000/orders:v2", "v2" },
-		{ "orders:1.0@sha256:abcdef0123456789", "1.0" },
-		{ "orders@sha256:abcdef0123456789", "abcdef012345" },
-		{ "registry:5000/orders", "unversioned" },
-		{ "orders:_x_", "x" },
+		{"ghcr.io/acme/orders:1.4.2", "1.4.2"},
+		{"registry:5000/orders:v2", "v2"},
+		{"orders:1.0@sha256:abcdef0123456789", "1.0"},
+		{"orders@sha256:abcdef0123456789", "abcdef012345"},
+		{"registry:5000/orders", "unversioned"},
+		{"orders:_x_", "x"},
 	};
 	size_t i;
 
@@ -205,8 +207,11 @@ Test(render, two_mib_of_sql_is_too_much_for_a_configmap)
 	free(chunk);
 	s = spec_with("flyway", "");
 	cr_assert_eq(am_bundle_read(&b, s), AM_EINVALID);
-	cr_assert_str_eq(am_error_last(),
-			 "argomig.yaml:9:5: error: migration.sql: 'db' holds more than 900 KiB, too much for a ConfigMap; bake the migrations into migration.image and remove migration.sql");
+	cr_assert_str_eq(
+		am_error_last(),
+		"argomig.yaml:9:5: error: migration.sql: 'db' holds more than "
+		"900 KiB, too much for a ConfigMap; bake the migrations into "
+		"migration.image and remove migration.sql");
 	cr_assert_eq(b.nr, 0);
 	am_spec_free(s);
 }
@@ -221,7 +226,9 @@ Test(render, symlinked_script_outside_the_repository)
 	s = spec_with("flyway", "");
 	cr_assert_eq(am_bundle_read(&b, s), AM_EINVALID);
 	cr_assert_str_eq(am_error_last(),
-			 "argomig.yaml:9:5: error: migration.sql: 'db/V2__b.sql' is a symlink to a file outside the repository; keep migrations inside the repository");
+			 "argomig.yaml:9:5: error: migration.sql: "
+			 "'db/V2__b.sql' is a symlink to a file outside the "
+			 "repository; keep migrations inside the repository");
 	am_spec_free(s);
 }
 
@@ -233,11 +240,14 @@ Test(render, binary_and_empty_bundles)
 	s = spec_with("flyway", "");
 	cr_assert_eq(am_bundle_read(&b, s), AM_EINVALID);
 	cr_assert_str_eq(am_error_last(),
-			 "argomig.yaml:9:5: error: migration.sql: 'db' holds no migration files for flyway");
+			 "argomig.yaml:9:5: error: migration.sql: 'db' holds "
+			 "no migration files for flyway");
 	write_file("db/V1__a.sql", "SELECT '\xff';\n");
 	cr_assert_eq(am_bundle_read(&b, s), AM_EINVALID);
-	cr_assert_str_eq(am_error_last(),
-			 "argomig.yaml:9:5: error: migration.sql: 'db/V1__a.sql' is not UTF-8 text (a ConfigMap carries text only)");
+	cr_assert_str_eq(
+		am_error_last(),
+		"argomig.yaml:9:5: error: migration.sql: 'db/V1__a.sql' is not "
+		"UTF-8 text (a ConfigMap carries text only)");
 	am_spec_free(s);
 }
 
@@ -249,8 +259,11 @@ static json_t *find(const struct am_render *r, const char *kind,
 	for (i = 0; i < r->nr; i++) {
 		json_t *o = r->items[i].obj;
 
-		if (!strcmp(json_string_value(json_object_get(o, "kind")), kind) &&
-		    !strcmp(json_string_value(json_object_get(json_object_get(o, "metadata"), "name")), name))
+		if (!strcmp(json_string_value(json_object_get(o, "kind")),
+			    kind) &&
+		    !strcmp(json_string_value(json_object_get(
+				    json_object_get(o, "metadata"), "name")),
+			    name))
 			return o;
 	}
 	return NULL;
@@ -272,14 +285,18 @@ Test(render, includes_pass_through_and_workloads_get_wave_1)
 	cr_assert_eq(mkdir("k8s/sub", 0755), 0);
 	write_file("db/V1__a.sql", "SELECT 1;\n");
 	write_file("k8s/a.yaml",
-		   "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: worker}\n"
+		   "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: "
+		   "worker}\n"
 		   "---\n"
-		   "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: cache\n"
+		   "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: "
+		   "cache\n"
 		   "  annotations: {argocd.argoproj.io/sync-wave: \"5\"}\n");
-	write_file("k8s/sub/b.yml",
-		   "apiVersion: v1\nkind: List\nitems:\n"
-		   "- {apiVersion: v1, kind: ConfigMap, metadata: {name: cfg}}\n"
-		   "- {apiVersion: apps/v1, kind: DaemonSet, metadata: {name: agent}}\n");
+	write_file(
+		"k8s/sub/b.yml",
+		"apiVersion: v1\nkind: List\nitems:\n"
+		"- {apiVersion: v1, kind: ConfigMap, metadata: {name: cfg}}\n"
+		"- {apiVersion: apps/v1, kind: DaemonSet, metadata: {name: "
+		"agent}}\n");
 	write_file("k8s/notes.txt", "ignored\n");
 	s = spec_with("flyway", "  include: [k8s/]\n");
 	s->revision = xstrdup("r1");
@@ -309,24 +326,27 @@ Test(render, include_that_is_not_a_manifest)
 	s = spec_with("flyway", "  include: [k8s]\n");
 	s->revision = xstrdup("r1");
 	cr_assert_eq(am_render(&r, s), AM_EINVALID);
-	cr_assert_str_eq(am_error_last(),
-			 "k8s/values.yaml:2:1: error: not a Kubernetes object (apiVersion and kind are required); include only manifests");
+	cr_assert_str_eq(
+		am_error_last(),
+		"k8s/values.yaml:2:1: error: not a Kubernetes object "
+		"(apiVersion and kind are required); include only manifests");
 	write_file("k8s/values.yaml", "a: [\n");
 	cr_assert_eq(am_render(&r, s), AM_EINVALID);
 	cr_assert_str_eq(am_error_last(),
-			 "k8s/values.yaml:2:1: error: did not find expected node content (while parsing a flow node)");
+			 "k8s/values.yaml:2:1: error: did not find expected "
+			 "node content (while parsing a flow node)");
 	am_spec_free(s);
 }
 
 Test(render, objects_in_apply_order)
 {
 	static const char *const want[][2] = {
-		{ "ConfigMap", "orders-migrations-" },
-		{ "Job", "orders-preflight" },
-		{ "Job", "orders-migrate" },
-		{ "Service", "orders" },
-		{ "Deployment", "orders" },
-		{ "Job", "orders-smoke" },
+		{"ConfigMap", "orders-migrations-"},
+		{"Job", "orders-preflight"},
+		{"Job", "orders-migrate"},
+		{"Service", "orders"},
+		{"Deployment", "orders"},
+		{"Job", "orders-smoke"},
 	};
 	struct am_spec *s;
 	struct am_render r;
@@ -339,10 +359,11 @@ Test(render, objects_in_apply_order)
 	cr_assert_eq(r.nr, AM_ARRAY_SIZE(want));
 	for (i = 0; i < r.nr; i++) {
 		json_t *o = r.items[i].obj;
-		const char *name = json_string_value(
-			json_object_get(json_object_get(o, "metadata"), "name"));
+		const char *name = json_string_value(json_object_get(
+			json_object_get(o, "metadata"), "name"));
 
-		cr_assert_str_eq(json_string_value(json_object_get(o, "kind")), want[i][0]);
+		cr_assert_str_eq(json_string_value(json_object_get(o, "kind")),
+				 want[i][0]);
 		cr_assert(am_starts_with(name, want[i][1]), "%s", name);
 		cr_assert_null(r.items[i].origin);
 	}
