@@ -343,15 +343,15 @@ static const struct am_sqlnode *json_tree(struct am_arena *arena,
 
 static void index_lines(struct am_sqlfile *f)
 {
-	size_t i, alloc = 0;
+	const char *p = f->text, *end = f->text + f->len;
+	size_t alloc = 0;
 
 	AM_GROW(f->lines, alloc, 1);
 	f->lines[f->nlines++] = 0;
-	for (i = 0; i < f->len; i++) {
-		if (f->text[i] != '\n')
-			continue;
+	while ((p = memchr(p, '\n', (size_t)(end - p)))) {
+		p++;
 		AM_GROW(f->lines, alloc, f->nlines + 1);
-		f->lines[f->nlines++] = i + 1;
+		f->lines[f->nlines++] = (size_t)(p - f->text);
 	}
 }
 
@@ -444,6 +444,18 @@ static bool check_bytes(struct am_sqlfile *f)
 	size_t i = 0, n;
 
 	while (i < f->len) {
+		/* Eight ASCII bytes without a NUL at a time. */
+		while (i + 8 <= f->len) {
+			uint64_t w;
+
+			memcpy(&w, p + i, 8);
+			if ((w & 0x8080808080808080ULL) ||
+			    ((w - 0x0101010101010101ULL) & ~w & 0x8080808080808080ULL))
+				break;
+			i += 8;
+		}
+		if (i >= f->len)
+			break;
 		if (p[i] == 0) {
 			add_error(f, i, "file contains a NUL byte");
 			return false;
@@ -475,6 +487,11 @@ static void neutralize(struct am_sqlfile *f)
 	if (f->len >= 3 && !memcmp(t, "\xef\xbb\xbf", 3))
 		memset(t, ' ', 3);
 	for (i = 0; i < f->len; i++) {
+		if (t[i] != '\\' && t[i] != '$') {
+			i += strcspn(t + i, "\\$");
+			if (i >= f->len)
+				break;
+		}
 		if (t[i] == '\\' && (i == 0 || t[i - 1] == '\n')) {
 			for (j = i; j < f->len && t[j] != '\n'; j++)
 				t[j] = ' ';
@@ -604,8 +621,17 @@ static enum am_sqllead classify(const struct am_sqlfile *f, size_t off,
 	if (strcmp(w, "CREATE"))
 		return AM_LEAD_OTHER;
 	if (!strcmp(w2, "INDEX") ||
-	    (!strcmp(w2, "UNIQUE") && !strcmp(w3, "INDEX")))
-		return AM_LEAD_CREATE_INDEX;
+	    (!strcmp(w2, "UNIQUE") && !strcmp(w3, "INDEX"))) {
+		/* CREATE [UNIQUE] INDEX CONCURRENTLY: the grammar's only order. */
+		char w4[32];
+
+		if (!strcmp(w2, "UNIQUE"))
+			off = skip_blank(f, off + strlen(w3), end);
+		keyword(f, off, end, w4, sizeof(w4));
+		return !strcmp(!strcmp(w2, "UNIQUE") ? w4 : w3, "CONCURRENTLY")
+			       ? AM_LEAD_CREATE_INDEX_CONCURRENTLY
+			       : AM_LEAD_CREATE_INDEX;
+	}
 	if (!strcmp(w2, "TABLE") ||
 	    ((!strcmp(w2, "UNLOGGED") || !strcmp(w2, "TEMP") ||
 	      !strcmp(w2, "TEMPORARY")) &&
@@ -707,7 +733,9 @@ void am_sqlfile_build_trees(struct am_sqlfile *f)
 
 	for (i = 0; i < f->nstmts; i++)
 		if (f->stmts[i].lead != AM_LEAD_INERT &&
-		    f->stmts[i].lead != AM_LEAD_CREATE_TABLE && !f->stmts[i].parsed)
+		    f->stmts[i].lead != AM_LEAD_CREATE_TABLE &&
+		    f->stmts[i].lead != AM_LEAD_CREATE_INDEX_CONCURRENTLY &&
+		    !f->stmts[i].parsed)
 			parse_stmt(&f->stmts[i], false);
 }
 

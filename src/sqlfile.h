@@ -88,7 +88,8 @@ enum am_sqllead {
 	AM_LEAD_OTHER,		/* parse to know */
 	AM_LEAD_INERT,		/* INSERT, COMMENT, GRANT, CREATE FUNCTION/VIEW, ...: no lock a rule cares about */
 	AM_LEAD_CREATE_TABLE,	/* CREATE [UNLOGGED|TEMP] TABLE */
-	AM_LEAD_CREATE_INDEX,	/* CREATE [UNIQUE] INDEX */
+	AM_LEAD_CREATE_INDEX,	/* CREATE [UNIQUE] INDEX (not CONCURRENTLY) */
+	AM_LEAD_CREATE_INDEX_CONCURRENTLY,	/* CREATE [UNIQUE] INDEX CONCURRENTLY */
 	AM_LEAD_ALTER,		/* ALTER ... */
 	AM_LEAD_DROP,		/* DROP ... */
 	AM_LEAD_DML,		/* UPDATE, DELETE, WITH, MERGE */
@@ -171,8 +172,9 @@ void am_sqlfile_free(struct am_sqlfile *f);
 
 /*
  * Builds now the trees that the SQL rules always read (every statement
- * but AM_LEAD_INERT and AM_LEAD_CREATE_TABLE ones, which are read only
- * on demand), e.g. in a worker thread. Thread-safe across different files.
+ * but AM_LEAD_INERT, AM_LEAD_CREATE_TABLE and
+ * AM_LEAD_CREATE_INDEX_CONCURRENTLY ones, which are read only on
+ * demand), e.g. in a worker thread. Thread-safe across different files.
  */
 void am_sqlfile_build_trees(struct am_sqlfile *f);
 

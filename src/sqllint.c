@@ -88,10 +88,14 @@ void am_sqlstmt_report(struct am_lint *lint, const struct am_rule *rule,
 bool am_sqlstmt_flyway_nontransactional(const struct am_sqlstmt *s,
 					int pg_version)
 {
-	const struct am_sqlnode *tree = am_sqlstmt_tree(s);
-	const char *type = am_sqlnode_type(tree);
-	const struct am_sqlnode *st = tree ? tree->child : NULL;
+	const struct am_sqlnode *tree, *st;
+	const char *type;
 
+	if (s->lead == AM_LEAD_CREATE_INDEX_CONCURRENTLY)
+		return !s->bad;
+	tree = am_sqlstmt_tree(s);
+	type = am_sqlnode_type(tree);
+	st = tree ? tree->child : NULL;
 	if (!type)
 		return false;
 	if (!strcmp(type, "IndexStmt"))

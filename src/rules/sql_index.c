@@ -71,6 +71,8 @@ static const char *concurrent_what(const struct am_sqlstmt *s)
 {
 	const struct am_sqlnode *tree, *st, *c;
 
+	if (s->lead == AM_LEAD_CREATE_INDEX_CONCURRENTLY)
+		return "CREATE INDEX CONCURRENTLY";
 	if (s->lead != AM_LEAD_CREATE_INDEX && s->lead != AM_LEAD_DROP &&
 	    s->lead != AM_LEAD_ALTER && s->lead != AM_LEAD_OTHER)
 		return NULL;

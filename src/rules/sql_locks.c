@@ -71,7 +71,9 @@ int rule_sql_missing_lock_timeout(const struct am_rule *rule,
 		struct am_sqlstmt_lock *locks;
 		size_t n;
 
-		if (st->bad || st->lead == AM_LEAD_INERT || st->lead == AM_LEAD_TXN)
+		/* CREATE INDEX CONCURRENTLY takes SHARE UPDATE EXCLUSIVE. */
+		if (st->bad || st->lead == AM_LEAD_INERT || st->lead == AM_LEAD_TXN ||
+		    st->lead == AM_LEAD_CREATE_INDEX_CONCURRENTLY)
 			continue;
 		if (sets_lock_timeout(st))
 			return 0;

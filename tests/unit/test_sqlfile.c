@@ -32,7 +32,7 @@ Test(sqlfile, statement_position_is_its_first_token)
 	cr_assert_eq(f->stmts[0].col, 1);
 	cr_assert_eq(f->stmts[1].line, 5);
 	cr_assert_eq(f->stmts[1].col, 3);
-	cr_assert_eq(f->stmts[1].lead, AM_LEAD_CREATE_INDEX);
+	cr_assert_eq(f->stmts[1].lead, AM_LEAD_CREATE_INDEX_CONCURRENTLY);
 	cr_assert_eq(f->stmts[2].line, 6);
 	cr_assert_eq(f->stmts[2].col, 1);
 	cr_assert_eq(f->stmts[2].lead, AM_LEAD_DROP);
