@@ -270,25 +270,25 @@ static int cb_start_map(void *ctx)
  */
 static bool unread_key(const unsigned char *s, size_t len)
 {
-#define K(str) { str, sizeof(str) - 1 }
-	static const struct {
-		const char *s;
-		size_t len;
-	} keys[] = {
-		K("inh"), K("relpersistence"), K("is_local"), K("typemod"),
-		K("ordering"), K("nulls_ordering"), K("limitOption"), K("op"),
-		K("funcformat"), K("defaction"), K("onCommit"), K("oncommit"),
-		K("behavior"), K("is_from_type"), K("fk_matchtype"),
-		K("fk_upd_action"), K("fk_del_action"),
-	};
-#undef K
-	size_t i;
+	const char *k;
 
-	for (i = 0; i < AM_ARRAY_SIZE(keys); i++)
-		if (keys[i].len == len && keys[i].s[0] == (char)s[0] &&
-		    !memcmp(keys[i].s, s, len))
-			return true;
-	return false;
+	switch (len) {
+	case 2: k = "op"; break;
+	case 3: k = "inh"; break;
+	case 7: k = "typemod"; break;
+	case 8:
+		k = s[0] == 'i' ? "is_local" : s[0] == 'o' && s[1] == 'r' ? "ordering"
+		    : s[0] == 'b' ? "behavior" : s[2] == 'C' ? "onCommit" : "oncommit";
+		break;
+	case 9: k = "defaction"; break;
+	case 10: k = "funcformat"; break;
+	case 11: k = "limitOption"; break;
+	case 12: k = s[0] == 'i' ? "is_from_type" : "fk_matchtype"; break;
+	case 13: k = s[3] == 'u' ? "fk_upd_action" : "fk_del_action"; break;
+	case 14: k = s[0] == 'n' ? "nulls_ordering" : "relpersistence"; break;
+	default: return false;
+	}
+	return !memcmp(k, s, len);
 }
 
 static int cb_key(void *ctx, const unsigned char *s, size_t len)
