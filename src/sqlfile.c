@@ -152,6 +152,8 @@ struct build {
 	size_t depth, alloc;
 	const char *key;
 	bool skip;		/* the current member is one nothing reads */
+	bool head;		/* stop once a CreateStmt's "relation" is built */
+	bool stopped;		/* ... and it was */
 };
 
 static struct am_sqlnode *build_add(struct build *b, enum am_sqlnode_type t)
@@ -304,8 +306,14 @@ static int cb_key(void *ctx, const unsigned char *s, size_t len)
 static int cb_end(void *ctx)
 {
 	struct build *b = ctx;
+	const struct am_sqlnode *closed = b->stack[--b->depth];
 
-	b->depth--;
+	/* root, "stmts", its element, "stmt", "CreateStmt", "relation" */
+	if (b->head && b->depth == 5 && closed->key &&
+	    !strcmp(closed->key, "relation")) {
+		b->stopped = true;
+		return 0;
+	}
 	return 1;
 }
 
@@ -320,11 +328,16 @@ static const yajl_callbacks callbacks = {
 	cb_start_map, cb_key, cb_end, cb_start_array, cb_end,
 };
 
-/* Builds the tree of a JSON text; NULL if yajl rejects it. */
+/*
+ * Builds the tree of a JSON text; NULL if yajl rejects it. With 'head',
+ * stops once a CreateStmt's relation is built and sets *stopped.
+ */
 static const struct am_sqlnode *json_tree(struct am_arena *arena,
-					  const char *json)
+					  const char *json, bool head,
+					  bool *stopped)
 {
-	struct build b = { arena, NULL, NULL, NULL, 0, 0, NULL, false };
+	struct build b = { arena, NULL, NULL, NULL, 0, 0, NULL, false, head,
+			   false };
 	yajl_handle h = yajl_alloc(&callbacks, NULL, &b);
 	yajl_status st;
 
@@ -336,7 +349,8 @@ static const struct am_sqlnode *json_tree(struct am_arena *arena,
 	yajl_free(h);
 	free(b.stack);
 	free(b.last);
-	return st == yajl_status_ok ? b.root : NULL;
+	*stopped = b.stopped;
+	return st == yajl_status_ok || b.stopped ? b.root : NULL;
 }
 
 /* ---- positions ---------------------------------------------------------- */
@@ -679,19 +693,54 @@ static char *lower_message(const char *msg)
 	return m;
 }
 
-/* Parses statement 's' into its tree; records an error if it fails. */
-static void parse_stmt(struct am_sqlstmt *s, bool report)
+/* The "stmt" member of a parse result's first statement, or NULL. */
+static const struct am_sqlnode *first_stmt(const struct am_sqlnode *root)
+{
+	const struct am_sqlnode *stmts = am_sqlnode_get(root, "stmts");
+
+	return stmts && stmts->child ? am_sqlnode_get(stmts->child, "stmt")
+				     : NULL;
+}
+
+/* Builds the whole tree of 's' from JSON text. */
+static void tree_from_json(struct am_sqlstmt *s, const char *json)
+{
+	struct am_sqlfile *f = s->file;
+	bool stopped;
+
+	if (!f->arena)
+		f->arena = xcalloc(1, sizeof(*f->arena));
+	s->parsed = true;
+	s->tree = first_stmt(json_tree(f->arena, json, false, &stopped));
+	if (!s->tree)
+		s->bad = true;
+	s->head = s->tree;
+}
+
+/*
+ * Parses statement 's' into its tree; records an error if it fails and
+ * 'report' is set. With 'head' (a CREATE TABLE), builds only s->head
+ * and keeps the JSON text for a later whole tree.
+ */
+static void parse_stmt(struct am_sqlstmt *s, bool report, bool head)
 {
 	struct am_sqlfile *f = s->file;
 	PgQueryParseResult r;
 	size_t end = s->end + (f->text[s->end] == ';');
 	char saved = f->text[end];
+	bool stopped = false;
 
-	s->parsed = true;
+	if (s->json) {
+		tree_from_json(s, s->json);
+		free(s->json);
+		s->json = NULL;
+		return;
+	}
 	f->text[end] = '\0';
 	r = pg_query_parse(f->text + s->start);
 	f->text[end] = saved;
 	if (r.error) {
+		s->parsed = true;
 		s->bad = true;
 		if (report) {
 			size_t off = s->start;
@@ -702,17 +751,20 @@ static void parse_stmt(struct am_sqlstmt *s, bool report)
 			add_error(f, off, "%s", m);
 			free(m);
 		}
-	} else {
-		const struct am_sqlnode *root, *stmts;
-
+	} else if (head) {
 		if (!f->arena)
 			f->arena = xcalloc(1, sizeof(*f->arena));
-		root = json_tree(f->arena, r.parse_tree);
-		stmts = am_sqlnode_get(root, "stmts");
-		if (stmts && stmts->child)
-			s->tree = am_sqlnode_get(stmts->child, "stmt");
-		if (!s->tree)
-			s->bad = true;
+		s->head = first_stmt(json_tree(f->arena, r.parse_tree, true,
+					       &stopped));
+		if (stopped) {
+			s->json = xstrdup(r.parse_tree);
+		} else {
+			s->parsed = true;
+			s->tree = s->head;
+			s->bad = !s->tree;
+		}
+	} else {
+		tree_from_json(s, r.parse_tree);
 	}
 	pg_query_free_parse_result(r);
 }
@@ -723,8 +775,18 @@ const struct am_sqlnode *am_sqlstmt_tree(const struct am_sqlstmt *s)
 	struct am_sqlstmt *m = (struct am_sqlstmt *)s;
 
 	if (!m->parsed)
-		parse_stmt(m, false);
+		parse_stmt(m, false, false);
 	return m->tree;
+}
+
+const struct am_sqlnode *am_sqlstmt_head(const struct am_sqlstmt *s)
+{
+	/* A cache, as for am_sqlstmt_tree(). */
+	struct am_sqlstmt *m = (struct am_sqlstmt *)s;
+
+	if (!m->parsed && !m->head)
+		parse_stmt(m, false, true);
+	return m->parsed ? m->tree : m->head;
 }
 
 void am_sqlfile_build_trees(struct am_sqlfile *f)
@@ -736,7 +798,7 @@ void am_sqlfile_build_trees(struct am_sqlfile *f)
 		    f->stmts[i].lead != AM_LEAD_CREATE_TABLE &&
 		    f->stmts[i].lead != AM_LEAD_CREATE_INDEX_CONCURRENTLY &&
 		    !f->stmts[i].parsed)
-			parse_stmt(&f->stmts[i], false);
+			parse_stmt(&f->stmts[i], false, false);
 }
 
 static void split(struct am_sqlfile *f)
@@ -772,7 +834,7 @@ static void split(struct am_sqlfile *f)
 					 (size_t)s.stmts[i]->stmt_location +
 						 (size_t)s.stmts[i]->stmt_len);
 			for (size_t k = 0; k < f->nstmts; k++)
-				parse_stmt(&f->stmts[k], true);
+				parse_stmt(&f->stmts[k], true, false);
 		}
 		pg_query_free_split_result(s);
 		if (f->nerrors == errors)
@@ -926,6 +988,8 @@ void am_sqlfile_free(struct am_sqlfile *f)
 		free(f->comments[i].text);
 	for (i = 0; i < f->ndirectives; i++)
 		free(f->directives[i].text);
+	for (i = 0; i < f->nstmts; i++)
+		free(f->stmts[i].json);
 	free(f->errors);
 	free(f->comments);
 	free(f->directives);

@@ -112,6 +112,8 @@ struct am_sqlstmt {
 	bool bad;			/* did not parse (an error is recorded) */
 	bool parsed;			/* 'tree' is built (or 'bad') */
 	const struct am_sqlnode *tree;	/* the statement Node, or NULL */
+	const struct am_sqlnode *head;	/* 'tree', or its start (am_sqlstmt_head) */
+	char *json;			/* owned: libpg_query's output while only 'head' is built */
 };
 
 /* A parse or encoding error: the caller reports sql-syntax-error. */
@@ -183,6 +185,14 @@ void am_sqlfile_build_trees(struct am_sqlfile *f);
  * built on first use and cached; NULL if it did not parse.
  */
 const struct am_sqlnode *am_sqlstmt_tree(const struct am_sqlstmt *s);
+
+/*
+ * The statement's Node, possibly built only as far as a CreateStmt's
+ * "relation" (a CREATE TABLE's other members may be missing): enough to
+ * know what it creates, for much less than am_sqlstmt_tree() on a wide
+ * table. The whole tree when it is built. NULL if it did not parse.
+ */
+const struct am_sqlnode *am_sqlstmt_head(const struct am_sqlstmt *s);
 
 /* 1-based line and column (in characters) of byte offset 'off'. */
 void am_sqlfile_linecol(const struct am_sqlfile *f, size_t off, int *line,

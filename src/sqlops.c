@@ -545,7 +545,8 @@ bool am_sqlstmt_creates(const struct am_sqlstmt *s, struct am_sqlrel *rel)
 	if (s->lead != AM_LEAD_CREATE_TABLE && s->lead != AM_LEAD_OTHER &&
 	    s->lead != AM_LEAD_SELECT)
 		return false;
-	tree = am_sqlstmt_tree(s);
+	tree = s->lead == AM_LEAD_CREATE_TABLE ? am_sqlstmt_head(s)
+					       : am_sqlstmt_tree(s);
 	if ((st = am_sqlnode_as(tree, "CreateStmt"))) {
 		*rel = am_sqlrel_of(am_sqlnode_get(st, "relation"));
 		return rel->name != NULL;
