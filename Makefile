@@ -34,10 +34,14 @@ CFLAGS   ?= -O2 -g
 AM_CFLAGS = -std=c11 $(WARN) $(CFLAGS) $(SAN)
 AM_CPPFLAGS = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Isrc -I$(BUILD)/gen \
 	    -DAM_VERSION='"$(VERSION)"' \
-	    $(shell $(PKG_CONFIG) --cflags yaml-0.1 jansson libgit2 libpq 2>/dev/null)
+	    $(shell $(PKG_CONFIG) --cflags yaml-0.1 jansson libgit2 libpq 2>/dev/null) \
+	    $(if $(LIBGIT2_SONAME),-DAM_LIBGIT2_SONAME='"$(LIBGIT2_SONAME)"')
 AM_LDFLAGS = $(SAN) $(LDFLAGS)
 
-LIBS_ARGOMIG   = $(shell $(PKG_CONFIG) --libs yaml-0.1 jansson libgit2 zlib 2>/dev/null) -lpg_query -lyajl -pthread
+# libgit2 is not linked: gitbase.c opens it when --base is used (its
+# soname, from the installed library, is compiled in).
+LIBGIT2_SONAME := $(shell objdump -p $$($(PKG_CONFIG) --variable=libdir libgit2 2>/dev/null)/libgit2.so 2>/dev/null | awk '/SONAME/ { print $$2 }')
+LIBS_ARGOMIG   = $(shell $(PKG_CONFIG) --libs yaml-0.1 jansson zlib 2>/dev/null) -l:libpg_query.a -lyajl -pthread -ldl
 LIBS_PREFLIGHT = $(shell $(PKG_CONFIG) --libs libpq jansson zlib 2>/dev/null) -lpg_query -lyajl
 LIBS_TEST      = $(shell $(PKG_CONFIG) --libs criterion 2>/dev/null)
 

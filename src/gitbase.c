@@ -19,6 +19,7 @@
  */
 #include <ctype.h>
 #include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <git2.h>
 #include <limits.h>
@@ -54,9 +55,81 @@ struct gitbase {
 	struct am_migs at_ref, on_disk;
 };
 
+/*
+ * libgit2 is opened when --base is used, not linked: linking it loads 19
+ * shared libraries (TLS, SSH, Kerberos) on every start of argomig, 1.5 ms
+ * that `argomig generate`, which Argo CD runs on every refresh, never
+ * needs. The table below is every libgit2 function this file calls.
+ */
+#ifndef AM_LIBGIT2_SONAME
+#define AM_LIBGIT2_SONAME "libgit2.so"
+#endif
+
+#define LIBGIT2_FUNCS(X) \
+	X(git_blob_free)\
+	X(git_blob_is_binary)\
+	X(git_blob_lookup)\
+	X(git_blob_rawcontent)\
+	X(git_blob_rawsize)\
+	X(git_error_last)\
+	X(git_libgit2_init)\
+	X(git_libgit2_shutdown)\
+	X(git_object_free)\
+	X(git_object_peel)\
+	X(git_repository_free)\
+	X(git_repository_is_shallow)\
+	X(git_repository_open_ext)\
+	X(git_repository_path)\
+	X(git_repository_workdir)\
+	X(git_revparse_single)\
+	X(git_tree_entry_byindex)\
+	X(git_tree_entry_bypath)\
+	X(git_tree_entry_filemode)\
+	X(git_tree_entry_free)\
+	X(git_tree_entry_id)\
+	X(git_tree_entry_name)\
+	X(git_tree_entry_type)\
+	X(git_tree_entrycount)\
+	X(git_tree_free)\
+	X(git_tree_lookup)\
+	X(git_tree_walk)
+
+static struct {
+#define X(f) __typeof__(f) *f;
+	LIBGIT2_FUNCS(X)
+#undef X
+} lg;
+
+static int libgit2_open(void)
+{
+	static void *handle;
+	const char *missing = NULL;
+
+	if (handle)
+		return 0;
+	handle = dlopen(AM_LIBGIT2_SONAME, RTLD_NOW | RTLD_LOCAL);
+	if (!handle)
+		return am_error_set(AM_EGIT,
+				    "--base needs libgit2: %s (on Debian 12, "
+				    "install libgit2-1.5)",
+				    dlerror());
+#define X(f)                                              \
+	if (!(*(void **)&lg.f = dlsym(handle, #f)) && !missing) \
+		missing = #f;
+	LIBGIT2_FUNCS(X)
+#undef X
+	if (missing) {
+		dlclose(handle);
+		handle = NULL;
+		return am_error_set(AM_EGIT, "%s has no '%s'", AM_LIBGIT2_SONAME,
+				    missing);
+	}
+	return 0;
+}
+
 static int git_fail(const char *what)
 {
-	const git_error *e = git_error_last();
+	const git_error *e = lg.git_error_last();
 
 	return am_error_set(AM_EGIT, "%s: %s", what,
 			    e && e->message ? e->message : "libgit2 error");
@@ -161,20 +234,20 @@ static int blob_read(struct gitbase *gb, const git_oid *id, char **out,
 	git_object_size_t size;
 	char *data;
 
-	if (git_blob_lookup(&blob, gb->repo, id) < 0)
+	if (lg.git_blob_lookup(&blob, gb->repo, id) < 0)
 		return git_fail("cannot read a file at the base ref");
-	size = git_blob_rawsize(blob);
+	size = lg.git_blob_rawsize(blob);
 	if (size > AM_MIGFILE_LIMIT) {
-		git_blob_free(blob);
+		lg.git_blob_free(blob);
 		return am_error_set(AM_ETOOBIG,
 				    "a file at '%s' is larger "
 				    "than %d bytes",
 				    gb->ref, AM_MIGFILE_LIMIT);
 	}
 	data = xmalloc((size_t)size + 1);
-	memcpy(data, git_blob_rawcontent(blob), (size_t)size);
+	memcpy(data, lg.git_blob_rawcontent(blob), (size_t)size);
 	data[size] = '\0';
-	git_blob_free(blob);
+	lg.git_blob_free(blob);
 	*out = data;
 	*outlen = (size_t)size;
 	return 0;
@@ -182,7 +255,7 @@ static int blob_read(struct gitbase *gb, const git_oid *id, char **out,
 
 static bool entry_is_file(const git_tree_entry *e)
 {
-	git_filemode_t mode = git_tree_entry_filemode(e);
+	git_filemode_t mode = lg.git_tree_entry_filemode(e);
 
 	return mode == GIT_FILEMODE_BLOB ||
 	       mode == GIT_FILEMODE_BLOB_EXECUTABLE;
@@ -197,9 +270,9 @@ static int ref_file(struct gitbase *gb, const git_tree_entry *e,
 	int rc;
 
 	if (!entry_is_file(e) ||
-	    !am_mig_classify(git_tree_entry_name(e), &runner, &version))
+	    !am_mig_classify(lg.git_tree_entry_name(e), &runner, &version))
 		return 0;
-	rc = blob_read(gb, git_tree_entry_id(e), &data, &len);
+	rc = blob_read(gb, lg.git_tree_entry_id(e), &data, &len);
 	if (rc < 0) {
 		free(version);
 		return rc;
@@ -220,9 +293,9 @@ static int ref_walk_cb(const char *root, const git_tree_entry *e, void *p)
 	struct ref_walk *w = p;
 	char *sub, *rel, *display;
 
-	if (git_tree_entry_type(e) != GIT_OBJECT_BLOB)
+	if (lg.git_tree_entry_type(e) != GIT_OBJECT_BLOB)
 		return 0;
-	sub = xasprintf("%s%s", root, git_tree_entry_name(e));
+	sub = xasprintf("%s%s", root, lg.git_tree_entry_name(e));
 	rel = join_rel(w->scope->rel, sub);
 	display = join_display(w->scope->given, sub);
 	w->rc = ref_file(w->gb, e, rel, display);
@@ -240,26 +313,26 @@ static int ref_collect(struct gitbase *gb, const struct scope *s)
 	int rc = 0;
 
 	if (!*s->rel) {
-		if (git_tree_walk(gb->tree, GIT_TREEWALK_PRE, ref_walk_cb, &w) <
+		if (lg.git_tree_walk(gb->tree, GIT_TREEWALK_PRE, ref_walk_cb, &w) <
 		    0)
 			rc = w.rc < 0 ? w.rc
 				      : git_fail("cannot walk the base tree");
 		return rc;
 	}
-	if (git_tree_entry_bypath(&e, gb->tree, s->rel) < 0)
+	if (lg.git_tree_entry_bypath(&e, gb->tree, s->rel) < 0)
 		return 0; /* not at REF: everything under it is new */
-	if (git_tree_entry_type(e) == GIT_OBJECT_TREE) {
-		if (git_tree_lookup(&sub, gb->repo, git_tree_entry_id(e)) < 0)
+	if (lg.git_tree_entry_type(e) == GIT_OBJECT_TREE) {
+		if (lg.git_tree_lookup(&sub, gb->repo, lg.git_tree_entry_id(e)) < 0)
 			rc = git_fail("cannot read the base tree");
-		else if (git_tree_walk(sub, GIT_TREEWALK_PRE, ref_walk_cb, &w) <
+		else if (lg.git_tree_walk(sub, GIT_TREEWALK_PRE, ref_walk_cb, &w) <
 			 0)
 			rc = w.rc < 0 ? w.rc
 				      : git_fail("cannot walk the base tree");
-	} else if (git_tree_entry_type(e) == GIT_OBJECT_BLOB) {
+	} else if (lg.git_tree_entry_type(e) == GIT_OBJECT_BLOB) {
 		rc = ref_file(gb, e, s->rel, s->given);
 	}
-	git_tree_free(sub);
-	git_tree_entry_free(e);
+	lg.git_tree_free(sub);
+	lg.git_tree_entry_free(e);
 	return rc;
 }
 
@@ -278,26 +351,26 @@ static int ref_dir_max(struct gitbase *gb, const char *dir,
 
 	*max_version = *max_name = NULL;
 	if (*dir) {
-		if (git_tree_entry_bypath(&e, gb->tree, dir) < 0 ||
-		    git_tree_entry_type(e) != GIT_OBJECT_TREE) {
-			git_tree_entry_free(e);
+		if (lg.git_tree_entry_bypath(&e, gb->tree, dir) < 0 ||
+		    lg.git_tree_entry_type(e) != GIT_OBJECT_TREE) {
+			lg.git_tree_entry_free(e);
 			return 0;
 		}
-		if (git_tree_lookup(&sub, gb->repo, git_tree_entry_id(e)) < 0) {
-			git_tree_entry_free(e);
+		if (lg.git_tree_lookup(&sub, gb->repo, lg.git_tree_entry_id(e)) < 0) {
+			lg.git_tree_entry_free(e);
 			return git_fail("cannot read the base tree");
 		}
-		git_tree_entry_free(e);
+		lg.git_tree_entry_free(e);
 		t = sub;
 	}
-	n = git_tree_entrycount(t);
+	n = lg.git_tree_entrycount(t);
 	for (i = 0; i < n; i++) {
-		const git_tree_entry *c = git_tree_entry_byindex(t, i);
+		const git_tree_entry *c = lg.git_tree_entry_byindex(t, i);
 		enum am_mig_runner r;
 		char *v;
 
 		if (!entry_is_file(c) ||
-		    !am_mig_classify(git_tree_entry_name(c), &r, &v))
+		    !am_mig_classify(lg.git_tree_entry_name(c), &r, &v))
 			continue;
 		if (r == runner &&
 		    (!*max_version ||
@@ -305,12 +378,12 @@ static int ref_dir_max(struct gitbase *gb, const char *dir,
 			free(*max_version);
 			free(*max_name);
 			*max_version = v;
-			*max_name = xstrdup(git_tree_entry_name(c));
+			*max_name = xstrdup(lg.git_tree_entry_name(c));
 		} else {
 			free(v);
 		}
 	}
-	git_tree_free(sub);
+	lg.git_tree_free(sub);
 	return 0;
 }
 
@@ -330,19 +403,19 @@ static int open_repo(struct gitbase *gb, char *const *paths, size_t n)
 		return am_error_set(AM_EUSAGE,
 				    "--base needs a file or "
 				    "directory input inside a git repository");
-	if (git_repository_open_ext(&gb->repo, start, 0, NULL) < 0) {
+	if (lg.git_repository_open_ext(&gb->repo, start, 0, NULL) < 0) {
 		rc = am_error_set(AM_EGIT,
 				  "--base: '%s' is not inside a git "
 				  "repository",
 				  paths[i - 1]);
 		goto out;
 	}
-	wd = git_repository_workdir(gb->repo);
+	wd = lg.git_repository_workdir(gb->repo);
 	if (!wd) {
 		rc = am_error_set(AM_EGIT,
 				  "--base: the repository at '%s' is "
 				  "bare (no working tree to compare)",
-				  git_repository_path(gb->repo));
+				  lg.git_repository_path(gb->repo));
 		goto out;
 	}
 	real = realpath(wd, NULL);
@@ -365,15 +438,15 @@ static int resolve_ref(struct gitbase *gb)
 	const char *why;
 	int rc;
 
-	rc = git_revparse_single(&obj, gb->repo, gb->ref);
+	rc = lg.git_revparse_single(&obj, gb->repo, gb->ref);
 	if (rc == 0)
-		rc = git_object_peel(&tree, obj, GIT_OBJECT_TREE);
+		rc = lg.git_object_peel(&tree, obj, GIT_OBJECT_TREE);
 	if (rc == 0) {
 		gb->tree = (git_tree *)tree;
-		git_object_free(obj);
+		lg.git_object_free(obj);
 		return 0;
 	}
-	if (git_repository_is_shallow(gb->repo) == 1) {
+	if (lg.git_repository_is_shallow(gb->repo) == 1) {
 		rc = am_error_set(AM_EGIT,
 				  "--base: cannot resolve '%s' in "
 				  "this shallow clone; fetch the full history "
@@ -381,7 +454,7 @@ static int resolve_ref(struct gitbase *gb)
 				  "0' in actions/checkout)",
 				  gb->ref);
 	} else {
-		e = git_error_last();
+		e = lg.git_error_last();
 		why = e && e->message && *e->message ? e->message
 		      : rc == GIT_EAMBIGUOUS	     ? "ambiguous"
 		      : rc == GIT_EINVALIDSPEC	     ? "invalid revision"
@@ -389,7 +462,7 @@ static int resolve_ref(struct gitbase *gb)
 		rc = am_error_set(AM_EGIT, "--base: cannot resolve '%s': %s",
 				  gb->ref, why);
 	}
-	git_object_free(obj);
+	lg.git_object_free(obj);
 	return rc;
 }
 
@@ -619,8 +692,8 @@ static int migdir_cb(const char *root, const git_tree_entry *e, void *p)
 	struct search *s = p;
 	size_t n = strlen(root);
 
-	if (git_tree_entry_type(e) == GIT_OBJECT_BLOB &&
-	    am_mig_dir_marker(git_tree_entry_name(e)))
+	if (lg.git_tree_entry_type(e) == GIT_OBJECT_BLOB &&
+	    am_mig_dir_marker(lg.git_tree_entry_name(e)))
 		dirset_add(&s->dirs, root, n ? n - 1 : 0);
 	return 0;
 }
@@ -629,12 +702,12 @@ static int migdir_cb(const char *root, const git_tree_entry *e, void *p)
 static int search_cb(const char *root, const git_tree_entry *e, void *p)
 {
 	struct search *s = p;
-	const char *name = git_tree_entry_name(e);
+	const char *name = lg.git_tree_entry_name(e);
 	size_t n = strlen(root);
 	git_blob *blob = NULL;
 	char *path;
 
-	if (git_tree_entry_type(e) == GIT_OBJECT_TREE) {
+	if (lg.git_tree_entry_type(e) == GIT_OBJECT_TREE) {
 		char *sub = xasprintf("%s%s", root, name);
 		bool skip = !am_contract_dir_searched(name) ||
 			    dirset_has(&s->dirs, sub, strlen(sub));
@@ -645,18 +718,18 @@ static int search_cb(const char *root, const git_tree_entry *e, void *p)
 	if (!entry_is_file(e) || !am_contract_file_searched(name) ||
 	    dirset_has(&s->dirs, root, n ? n - 1 : 0))
 		return 0;
-	if (git_blob_lookup(&blob, s->gb->repo, git_tree_entry_id(e)) < 0) {
+	if (lg.git_blob_lookup(&blob, s->gb->repo, lg.git_tree_entry_id(e)) < 0) {
 		s->rc = git_fail("cannot read a file at the base ref");
 		return -1;
 	}
-	if (!git_blob_is_binary(blob) &&
-	    git_blob_rawsize(blob) <= SEARCH_LIMIT) {
+	if (!lg.git_blob_is_binary(blob) &&
+	    lg.git_blob_rawsize(blob) <= SEARCH_LIMIT) {
 		path = xasprintf("%s%s", root, name);
-		am_contract_scan(s->contract, path, git_blob_rawcontent(blob),
-				 (size_t)git_blob_rawsize(blob));
+		am_contract_scan(s->contract, path, lg.git_blob_rawcontent(blob),
+				 (size_t)lg.git_blob_rawsize(blob));
 		free(path);
 	}
-	git_blob_free(blob);
+	lg.git_blob_free(blob);
 	return 0;
 }
 
@@ -691,7 +764,7 @@ static int check_contract(struct gitbase *gb)
 	}
 	if (!contract.nr)
 		goto out;
-	if (git_tree_walk(gb->tree, GIT_TREEWALK_PRE, migdir_cb, &s) < 0) {
+	if (lg.git_tree_walk(gb->tree, GIT_TREEWALK_PRE, migdir_cb, &s) < 0) {
 		s.rc = git_fail("cannot walk the base tree");
 		goto out;
 	}
@@ -700,7 +773,7 @@ static int check_contract(struct gitbase *gb)
 			   gb->on_disk.items[i].dirlen);
 	if (s.dirs.nr)
 		qsort(s.dirs.items, s.dirs.nr, sizeof(*s.dirs.items), str_cmp);
-	if (git_tree_walk(gb->tree, GIT_TREEWALK_PRE, search_cb, &s) < 0) {
+	if (lg.git_tree_walk(gb->tree, GIT_TREEWALK_PRE, search_cb, &s) < 0) {
 		if (s.rc == 0)
 			s.rc = git_fail("cannot walk the base tree");
 		goto out;
@@ -750,7 +823,10 @@ int am_gitbase_lint(struct am_lint *lint, char *const *paths, size_t n)
 	gb.ref = lint->base_ref;
 	if (!gb.ref)
 		AM_BUG("am_gitbase_lint without a base ref");
-	if (git_libgit2_init() < 0)
+	rc = libgit2_open();
+	if (rc < 0)
+		return rc;
+	if (lg.git_libgit2_init() < 0)
 		return am_error_set(AM_EGIT, "cannot initialize libgit2");
 	rc = open_repo(&gb, paths, n);
 	if (rc == 0)
@@ -768,8 +844,8 @@ int am_gitbase_lint(struct am_lint *lint, char *const *paths, size_t n)
 		free(gb.scopes[i].rel);
 	free(gb.scopes);
 	free(gb.workdir);
-	git_tree_free(gb.tree);
-	git_repository_free(gb.repo);
-	git_libgit2_shutdown();
+	lg.git_tree_free(gb.tree);
+	lg.git_repository_free(gb.repo);
+	lg.git_libgit2_shutdown();
 	return rc;
 }
