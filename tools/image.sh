@@ -183,14 +183,17 @@ build() {
 	version=$1
 	revision=$2
 	base
-	for target in cmp preflight; do
-		echo "image.sh: building $REGISTRY/argomig-$target:$version" >&2
+	# The builder stage is tagged too, so pruning the layers of earlier
+	# builds keeps its package layer: the next build only recompiles.
+	for target in builder cmp preflight; do
+		tag=$REGISTRY/argomig-$target:$version
+		[ "$target" = builder ] && tag=localhost/argomig-builder:latest
+		echo "image.sh: building $tag" >&2
 		pm build --isolation chroot --pull=never --layers \
 			--target "$target" \
 			--build-arg "VERSION=$version" \
 			--build-arg "REVISION=$revision" \
-			-t "$REGISTRY/argomig-$target:$version" \
-			-f Dockerfile . >"$DIR/build-$target.log" 2>&1 ||
+			-t "$tag" -f Dockerfile . >"$DIR/build-$target.log" 2>&1 ||
 			{ tail -n 30 "$DIR/build-$target.log" >&2; die "building $target failed (log: $DIR/build-$target.log)"; }
 	done
 	pm image prune -f >/dev/null
