@@ -318,7 +318,7 @@ check: deps
 # libFuzzer targets over the project's own sources (clang). Not part of
 # `make test`: `make fuzz FUZZ_SECONDS=300` for a longer run.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := yaml spec
+FUZZ_TARGETS := yaml spec sql
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined
 FUZZ_CORE := $(LIB_SRC) $(GEN_DOC)
 fuzz: $(GEN_DOC)

@@ -1,0 +1,3 @@
+SET lock_timeout = '2s';
+-- orders are purchases now
+ALTER TABLE orders RENAME TO purchases;

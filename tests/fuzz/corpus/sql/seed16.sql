@@ -1,0 +1,4 @@
+SET lock_timeout = '2s';
+ALTER TABLE orders ADD COLUMN status text NOT NULL DEFAULT 'new';
+ALTER TABLE orders ADD COLUMN seq bigint NOT NULL GENERATED ALWAYS AS IDENTITY;
+ALTER TABLE orders ADD COLUMN total numeric NOT NULL GENERATED ALWAYS AS (net + tax) STORED;

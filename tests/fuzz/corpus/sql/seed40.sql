@@ -1,0 +1,3 @@
+BEGIN;
+  CREATE INDEX CONCURRENTLY orders_b_idx ON orders (b);
+COMMIT;

@@ -1,0 +1,3 @@
+SET lock_timeout = '2s';
+-- the old index is unused
+DROP INDEX IF EXISTS orders_old_idx;
