@@ -39,7 +39,7 @@ RUN make -j2 REVISION="$REVISION" build/argomig build/argomig-preflight \
  && install -m 755 -s build/argomig /out/cmp/usr/local/bin/argomig \
  && install -m 644 cmp/plugin.yaml /out/cmp/home/argocd/cmp-server/config/plugin.yaml \
  && install -m 755 -s build/argomig-preflight /out/preflight/usr/local/bin/argomig-preflight \
- && sh tools/runtime-deps.sh build/argomig >/out/cmp.pkgs \
+ && sh tools/runtime-deps.sh build/argomig $(make -s print-dlopen) >/out/cmp.pkgs \
  && sh tools/runtime-deps.sh build/argomig-preflight >/out/preflight.pkgs \
  && /out/cmp/usr/local/bin/argomig --version | grep -qF "$VERSION (git $REVISION)"
 

@@ -349,6 +349,10 @@ clean:
 print-version:
 	@echo $(VERSION)
 
+# The libraries argomig opens with dlopen: the cmp image must hold them too.
+print-dlopen:
+	@echo $(LIBGIT2_SONAME)
+
 # --- container images --------------------------------------------------------
 # Not part of `make test` (.ci/run runs image-test after it). Podman keeps
 # everything under IMAGE_DIR; `make clean` removes it with the rest.
@@ -363,4 +367,4 @@ image-test: image $(BUILD)/argomig $(BUILD)/argomig-preflight
 	sh tests/image/run.sh $(IMAGE_DIR) $(VERSION) $(REVISION) $(BUILD)/argomig \
 		$(BUILD)/argomig-preflight
 
-.PHONY: print-version deps-image image image-test FORCE
+.PHONY: print-version print-dlopen deps-image image image-test FORCE

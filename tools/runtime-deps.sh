@@ -1,12 +1,25 @@
 #!/bin/sh
-# runtime-deps.sh BINARY... - print the Debian packages holding the shared
-# libraries that BINARY loads, one per line, sorted. The Dockerfile's builder
-# stage runs it so each runtime stage installs exactly what its binary links,
-# whatever libraries the Makefile adds later, and nothing else.
+# runtime-deps.sh BINARY|SONAME... - print the Debian packages holding the
+# shared libraries that each BINARY loads, and each library SONAME (one
+# opened with dlopen, like libgit2.so.1.5) with what it loads, one package
+# per line, sorted. The Dockerfile's builder stage runs it so each runtime
+# stage installs exactly what its binary needs, whatever libraries the
+# Makefile adds later (`make print-dlopen` names the dlopen ones).
 set -eu
-[ $# -ge 1 ] || { echo "usage: runtime-deps.sh BINARY..." >&2; exit 2; }
+[ $# -ge 1 ] || { echo "usage: runtime-deps.sh BINARY|SONAME..." >&2; exit 2; }
 out=
 for bin in "$@"; do
+	case $bin in
+	*/*) ;;
+	*)
+		# A soname: its path from the dynamic linker's cache.
+		so=$(ldconfig -p | awk -v n="$bin" '$1 == n { print $NF; exit }')
+		[ -n "$so" ] || { echo "runtime-deps.sh: $bin is not installed" >&2; exit 1; }
+		out="$out
+$bin => $so (0x0)"
+		bin=$so
+		;;
+	esac
 	out="$out
 $(ldd "$bin")" || { echo "runtime-deps.sh: ldd $bin failed" >&2; exit 1; }
 done

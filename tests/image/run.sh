@@ -66,6 +66,15 @@ expect "preflight: user" "$(pm image inspect --format '{{.Config.User}}' "$pf_im
 expect "preflight: entrypoint" "$(pm image inspect --format '{{json .Config.Entrypoint}}' "$pf_image")" \
 	'["/usr/local/bin/argomig-preflight"]'
 
+# README.md's table gives each image's size: within 3 MB of the real one.
+for image in "$cmp_image" "$pf_image"; do
+	size=$(pm image inspect --format '{{.Size}}' "$image")
+	doc=$(sed -n "s/^| \`$(echo "$image" | sed 's/[./]/\\&/g')\` |.* | \([0-9.]*\) MB |\$/\1/p" README.md)
+	if [ -n "$doc" ] && awk -v a="$size" -v b="$doc" 'BEGIN { d = a / 1e6 - b; exit !(d < 3 && d > -3) }'; then ok; else
+		bad "$image: README.md says ${doc:-nothing} MB, the image has $size bytes"
+	fi
+done
+
 # --- cmp ------------------------------------------------------------------
 expect "cmp: argomig --version" "$(run "$cmp_image" argomig --version)" "$("$argomig" --version)"
 if run "$cmp_image" cat /home/argocd/cmp-server/config/plugin.yaml >"$tmp/plugin.yaml" &&
