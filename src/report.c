@@ -363,13 +363,22 @@ static json_t *jstr_or_null(const char *s)
 	return s ? jstr(s) : json_null();
 }
 
+/*
+ * Serializes into memory, then writes once: json_dumpf() calls fwrite()
+ * per token, which cost more than building the whole tree.
+ */
 static int dump(FILE *fp, json_t *root)
 {
-	int ret = json_dumpf(root, fp, JSON_INDENT(2)) ? -1 : 0;
+	char *text = json_dumps(root, JSON_INDENT(2));
+	int ret = -1;
 
 	json_decref(root);
-	if (ret == 0)
-		fputc('\n', fp);
+	if (text) {
+		size_t n = strlen(text);
+
+		ret = fwrite(text, 1, n, fp) == n && fputc('\n', fp) != EOF ? 0 : -1;
+		free(text);
+	}
 	return ret;
 }
 
