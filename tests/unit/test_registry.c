@@ -76,6 +76,22 @@ Test(registry, every_rule_has_documentation_with_examples)
 	}
 }
 
+Test(registry, every_rule_has_fixtures)
+{
+	size_t i;
+
+	for (i = 0; i < am_rules_count(); i++) {
+		const char *id = am_rule_at(i)->id;
+		char path[512];
+		FILE *fp;
+
+		snprintf(path, sizeof(path), "tests/rules/%s/expected.txt", id);
+		fp = fopen(path, "r");
+		cr_assert_not_null(fp, "%s has no %s", id, path);
+		fclose(fp);
+	}
+}
+
 Test(registry, builtin_rules_have_no_check_and_others_do)
 {
 	size_t i;
