@@ -78,26 +78,29 @@ int am_cli_help(FILE *fp, const char *name)
 	return 0;
 }
 
+static void verror(const char *fmt, va_list ap)
+{
+	fputs("argomig: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 void am_cli_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("argomig: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	verror(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 int am_cli_usage_error(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("argomig: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	verror(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	if (cmd)
 		fprintf(stderr, "See 'argomig help %s'.\n", cmd);
 	return AM_EXIT_USAGE;
