@@ -81,6 +81,61 @@ static bool no_targets(const struct am_pf *pf, struct am_pf_result *r,
 	return false;
 }
 
+/*
+ * The start of L01 and L02: they read pg_locks for sessions past limit_s,
+ * on the target tables when those are known, else on every table. Sets
+ * the result and returns false when there is nothing to read or the query
+ * fails; else *res holds the rows.
+ */
+static bool query_locks(struct am_pf *pf, struct am_pf_result *r,
+			enum tmode m, const char *sql, long limit_s,
+			struct am_db_res **res)
+{
+	const char *params[2];
+	char *lim;
+	int err;
+
+	if (no_targets(pf, r, m))
+		return false;
+	lim = xasprintf("%ld", limit_s);
+	params[0] = m == T_KNOWN ? pf->target_oids : NULL;
+	params[1] = lim;
+	err = am_db_query(pf->db, res, sql, 2, params);
+	free(lim);
+	if (err) {
+		am_pf_query_failed(pf, r, AM_PF_CLASS_RETRY, "read pg_locks");
+		return false;
+	}
+	return true;
+}
+
+/*
+ * The start of P01 and R04, which look at the target tables themselves:
+ * sets the result and returns false when there are none (or they are
+ * unknown) or the query fails, reported as what with class cls; else
+ * runs sql with the targets' oids as $1 and *res holds the rows.
+ */
+static bool query_targets(struct am_pf *pf, struct am_pf_result *r,
+			  const char *sql, enum am_pf_class cls,
+			  const char *what, struct am_db_res **res)
+{
+	enum tmode m = target_mode(pf);
+	const char *params[1];
+
+	if (m == T_UNKNOWN) {
+		am_pf_set(r, AM_PF_SKIP, "target tables unknown (no --migrations)");
+		return false;
+	}
+	if (no_targets(pf, r, m))
+		return false;
+	params[0] = pf->target_oids;
+	if (am_db_query(pf->db, res, sql, 1, params)) {
+		am_pf_query_failed(pf, r, cls, what);
+		return false;
+	}
+	return true;
+}
+
 static const char *str(const char *s)
 {
 	return s ? s : "";
@@ -142,21 +197,13 @@ int am_pf_check_l01(struct am_pf *pf, struct am_pf_result *r)
 	const char *ws = pf->server_version_num >= 140000 ? "l.waitstart"
 							  : "NULL::timestamptz";
 	struct am_db_res *res = NULL;
-	char *sql, *lim, *who, *q, buf[48];
-	const char *params[2];
+	char *sql, *who, *q, buf[48];
 	json_t *rows;
 	int i;
 
-	if (no_targets(pf, r, m))
-		return 0;
-	lim = xasprintf("%ld", pf->o->lim.lock_wait_s);
-	params[0] = m == T_KNOWN ? pf->target_oids : NULL;
-	params[1] = lim;
 	sql = xasprintf(sql_fmt, ws, ws);
-	if (am_db_query(pf->db, &res, sql, 2, params)) {
-		am_pf_query_failed(pf, r, AM_PF_CLASS_RETRY, "read pg_locks");
+	if (!query_locks(pf, r, m, sql, pf->o->lim.lock_wait_s, &res))
 		goto out;
-	}
 	rows = json_array();
 	for (i = 0; i < res->nrows; i++)
 		json_array_append_new(rows,
@@ -189,7 +236,6 @@ int am_pf_check_l01(struct am_pf *pf, struct am_pf_result *r)
 out:
 	am_db_res_free(res);
 	free(sql);
-	free(lim);
 	return 0;
 }
 
@@ -215,21 +261,13 @@ int am_pf_check_l02(struct am_pf *pf, struct am_pf_result *r)
 	enum tmode m = target_mode(pf);
 	struct am_db_res *res = NULL;
 	const struct am_pf_target *t;
-	const char *params[2];
-	char *lim, *who, *q, *needs, buf[48];
+	char *who, *q, *needs, buf[48];
 	json_t *rows;
 	int i, first = -1;
 	size_t n = 0;
 
-	if (no_targets(pf, r, m))
+	if (!query_locks(pf, r, m, sql, pf->o->lim.xact_age_s, &res))
 		return 0;
-	lim = xasprintf("%ld", pf->o->lim.xact_age_s);
-	params[0] = m == T_KNOWN ? pf->target_oids : NULL;
-	params[1] = lim;
-	if (am_db_query(pf->db, &res, sql, 2, params)) {
-		am_pf_query_failed(pf, r, AM_PF_CLASS_RETRY, "read pg_locks");
-		goto out;
-	}
 	rows = json_array();
 	for (i = 0; i < res->nrows; i++) {
 		t = target_by_oid(pf, am_db_get(res, i, 8));
@@ -279,7 +317,6 @@ int am_pf_check_l02(struct am_pf *pf, struct am_pf_result *r)
 	free(needs);
 out:
 	am_db_res_free(res);
-	free(lim);
 	return 0;
 }
 
@@ -608,24 +645,14 @@ int am_pf_check_p01(struct am_pf *pf, struct am_pf_result *r)
 		"pg_has_role(current_user, c.relowner, 'USAGE') "
 		"FROM unnest($1::oid[]) AS t(oid) JOIN pg_class c ON c.oid = t.oid "
 		"JOIN pg_namespace n ON n.oid = c.relnamespace ORDER BY 2";
-	enum tmode m = target_mode(pf);
 	struct am_db_res *res = NULL;
 	const struct am_pf_target *t;
-	const char *params[1];
 	json_t *rows;
 	int i, bad = -1, checked = 0;
 
-	if (m == T_UNKNOWN) {
-		am_pf_set(r, AM_PF_SKIP, "target tables unknown (no --migrations)");
+	if (!query_targets(pf, r, sql, AM_PF_CLASS_FATAL, "read table owners",
+			   &res))
 		return 0;
-	}
-	if (no_targets(pf, r, m))
-		return 0;
-	params[0] = pf->target_oids;
-	if (am_db_query(pf->db, &res, sql, 1, params)) {
-		am_pf_query_failed(pf, r, AM_PF_CLASS_FATAL, "read table owners");
-		return 0;
-	}
 	rows = json_array();
 	for (i = 0; i < res->nrows; i++) {
 		t = target_by_oid(pf, am_db_get(res, i, 0));
@@ -676,25 +703,15 @@ int am_pf_check_r04(struct am_pf *pf, struct am_pf_result *r)
 		"FROM tree JOIN pg_class c ON c.oid = tree.relid "
 		"GROUP BY tree.root ORDER BY 2";
 	const struct am_pf_limits *lim = &pf->o->lim;
-	enum tmode m = target_mode(pf);
 	struct am_db_res *res = NULL;
 	const struct am_pf_target *t;
-	const char *params[1];
 	long long rows_n, bytes;
 	json_t *rows;
 	int i, big = -1;
 
-	if (m == T_UNKNOWN) {
-		am_pf_set(r, AM_PF_SKIP, "target tables unknown (no --migrations)");
+	if (!query_targets(pf, r, sql, AM_PF_CLASS_WARN, "read table sizes",
+			   &res))
 		return 0;
-	}
-	if (no_targets(pf, r, m))
-		return 0;
-	params[0] = pf->target_oids;
-	if (am_db_query(pf->db, &res, sql, 1, params)) {
-		am_pf_query_failed(pf, r, AM_PF_CLASS_WARN, "read table sizes");
-		return 0;
-	}
 	rows = json_array();
 	for (i = 0; i < res->nrows; i++) {
 		t = target_by_oid(pf, am_db_get(res, i, 0));
