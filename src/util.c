@@ -254,3 +254,14 @@ bool am_ends_with(const char *s, const char *suffix)
 
 	return n >= m && !strcmp(s + n - m, suffix);
 }
+
+int am_hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}

@@ -66,5 +66,7 @@ int am_read_file(char **out, size_t *outlen, const char *path, size_t limit);
 bool am_streq(const char *a, const char *b);	/* NULL-safe */
 bool am_starts_with(const char *s, const char *prefix);
 bool am_ends_with(const char *s, const char *suffix);
+/* The value of hex digit c (either case), or -1 if c is not one. */
+int am_hexval(int c);
 
 #endif

@@ -149,17 +149,6 @@ static const char *const sslmodes[] = {
 	"disable", "allow", "prefer", "require", "verify-ca", "verify-full",
 };
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* java.net.URLDecoder: %XX and '+' as a space. NULL on a bad escape. */
 static char *url_decode(const char *s, size_t len)
 {
@@ -173,8 +162,8 @@ static char *url_decode(const char *s, size_t len)
 		} else if (s[i] == '%') {
 			if (i + 2 >= len)
 				goto bad;
-			hi = hexval((unsigned char)s[i + 1]);
-			lo = hexval((unsigned char)s[i + 2]);
+			hi = am_hexval((unsigned char)s[i + 1]);
+			lo = am_hexval((unsigned char)s[i + 2]);
 			if (hi < 0 || lo < 0)
 				goto bad;
 			am_buf_addch(&b, hi * 16 + lo);

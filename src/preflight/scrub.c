@@ -144,17 +144,6 @@ static int span_cmp(const void *a, const void *b)
 	return x->end < y->end ? -1 : x->end > y->end;
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Percent-decoded copy (also '+' as space when plus is set); NULL if bad. */
 static char *pct_decode(const char *s, size_t len, bool plus)
 {
@@ -162,9 +151,10 @@ static char *pct_decode(const char *s, size_t len, bool plus)
 	size_t i;
 
 	for (i = 0; i < len; i++) {
-		if (s[i] == '%' && i + 2 < len && hexval(s[i + 1]) >= 0 &&
-		    hexval(s[i + 2]) >= 0) {
-			am_buf_addch(&b, hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+		if (s[i] == '%' && i + 2 < len && am_hexval(s[i + 1]) >= 0 &&
+		    am_hexval(s[i + 2]) >= 0) {
+			am_buf_addch(&b, am_hexval(s[i + 1]) * 16 +
+					 am_hexval(s[i + 2]));
 			i += 2;
 		} else if (s[i] == '+' && plus) {
 			am_buf_addch(&b, ' ');
