@@ -172,41 +172,29 @@ static int disk_file(struct gitbase *gb, const char *abs, char *rel,
 	return 0;
 }
 
-static int name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static int disk_walk(struct gitbase *gb, const char *abs, const char *rel,
 		     const char *display)
 {
 	DIR *d = opendir(abs);
-	struct dirent *de;
-	char **names = NULL;
-	size_t nr = 0, alloc = 0, i;
+	char **names;
+	size_t nr, i;
 	int rc = 0;
 
 	if (!d)
 		return am_error_set(AM_ENOTFOUND, "cannot open '%s': %s",
 				    display, strerror(errno));
-	while ((de = readdir(d))) {
-		/* what the lint driver skips too (lint_input.c) */
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
-		    !strcmp(de->d_name, ".git") ||
-		    !strcmp(de->d_name, "node_modules"))
-			continue;
-		AM_GROW(names, alloc, nr + 1);
-		names[nr++] = xstrdup(de->d_name);
-	}
-	closedir(d);
-	if (nr)
-		qsort(names, nr, sizeof(*names), name_cmp);
+	am_dir_names(d, true, &names, &nr);
 	for (i = 0; i < nr && rc == 0; i++) {
-		char *cabs = xasprintf("%s/%s", abs, names[i]);
-		char *crel = join_rel(rel, names[i]);
-		char *cdisp = join_display(display, names[i]);
+		char *cabs, *crel, *cdisp;
 		struct stat st;
 
+		/* what the lint driver skips too (lint_input.c) */
+		if (!strcmp(names[i], ".git") ||
+		    !strcmp(names[i], "node_modules"))
+			continue;
+		cabs = xasprintf("%s/%s", abs, names[i]);
+		crel = join_rel(rel, names[i]);
+		cdisp = join_display(display, names[i]);
 		if (lstat(cabs, &st) == 0 && S_ISDIR(st.st_mode)) {
 			rc = disk_walk(gb, cabs, crel, cdisp);
 			free(crel);
@@ -219,9 +207,7 @@ static int disk_walk(struct gitbase *gb, const char *abs, const char *rel,
 		}
 		free(cabs);
 	}
-	for (i = 0; i < nr; i++)
-		free(names[i]);
-	free(names);
+	am_names_free(names, nr);
 	return rc;
 }
 

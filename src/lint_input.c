@@ -49,11 +49,6 @@ static void add_note(struct am_input *in, char *note)
 	in->notes[in->nnotes++] = note;
 }
 
-static int cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Whether a symlink 'abs' points to a regular file inside 'root'. */
 static bool link_inside(struct am_input *in, const char *path,
 			const char *abs, const char *root)
@@ -89,28 +84,19 @@ static int walk(struct am_input *in, const char *dir, const char *absdir,
 		const char *root)
 {
 	DIR *d = opendir(absdir);
-	struct dirent *e;
-	char **names = NULL;
-	size_t n = 0, alloc = 0, i;
-	int ret = 0;
+	char **names;
+	size_t n, i;
+	int ret = 0, err;
 
 	if (!d)
 		return am_error_set(AM_ENOTFOUND, "cannot open '%s': %s", dir,
 				    strerror(errno));
-	errno = 0;
-	while ((e = readdir(d))) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		AM_GROW(names, alloc, n + 1);
-		names[n++] = xstrdup(e->d_name);
-	}
-	if (errno)
+	err = am_dir_names(d, true, &names, &n);
+	if (err) {
 		ret = am_error_set(AM_ENOTFOUND, "cannot read '%s': %s", dir,
-				   strerror(errno));
-	closedir(d);
-	if (ret < 0)
+				   strerror(err));
 		goto out;
-	qsort(names, n, sizeof(*names), cmp_names);
+	}
 	for (i = 0; i < n && ret == 0; i++) {
 		char *path = am_path_join(dir, names[i]);
 		char *abs = am_path_join(absdir, names[i]);
@@ -136,9 +122,7 @@ static int walk(struct am_input *in, const char *dir, const char *absdir,
 		free(abs);
 	}
 out:
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
+	am_names_free(names, n);
 	return ret;
 }
 

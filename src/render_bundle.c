@@ -186,17 +186,11 @@ too_big:
 			  w->sql->rel, AM_BUNDLE_MAX_BYTES / 1024);
 }
 
-static int cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static int walk_dir(struct walk *w, const char *abs, const char *rel, int depth)
 {
 	DIR *d;
-	struct dirent *de;
-	char **names = NULL;
-	size_t nr = 0, alloc = 0, i;
+	char **names;
+	size_t nr, i;
 	int ret = 0;
 
 	if (depth > BUNDLE_MAX_DEPTH)
@@ -209,15 +203,7 @@ static int walk_dir(struct walk *w, const char *abs, const char *rel, int depth)
 		return bundle_err(w, "migration.sql: cannot open '%s%s%s': %s",
 				  w->sql->rel, *rel ? "/" : "", rel,
 				  strerror(errno));
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		AM_GROW(names, alloc, nr + 1);
-		names[nr++] = xstrdup(de->d_name);
-	}
-	closedir(d);
-	if (nr > 1)
-		qsort(names, nr, sizeof(*names), cmp_names);
+	am_dir_names(d, false, &names, &nr);
 	for (i = 0; i < nr && !ret; i++) {
 		char *child_abs = xasprintf("%s/%s", abs, names[i]);
 		char *child_rel = *rel ? xasprintf("%s/%s", rel, names[i])
@@ -237,9 +223,7 @@ static int walk_dir(struct walk *w, const char *abs, const char *rel, int depth)
 		free(child_abs);
 		free(child_rel);
 	}
-	for (i = 0; i < nr; i++)
-		free(names[i]);
-	free(names);
+	am_names_free(names, nr);
 	return ret;
 }
 

@@ -183,18 +183,12 @@ static bool is_manifest_name(const char *name)
 	       am_ends_with(name, ".json");
 }
 
-static int cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static int walk(struct am_render *r, const struct am_spec *spec,
 		const char *abs, const char *rel, int depth)
 {
 	DIR *d;
-	struct dirent *de;
-	char **names = NULL;
-	size_t nr = 0, alloc = 0, i, root_len = strlen(spec->root);
+	char **names;
+	size_t nr, i, root_len = strlen(spec->root);
 	int ret = 0;
 
 	if (depth > INCLUDE_MAX_DEPTH)
@@ -206,15 +200,7 @@ static int walk(struct am_render *r, const struct am_spec *spec,
 	if (!d)
 		return am_error_set(AM_EINVALID, "%s: error: cannot open: %s",
 				    rel, strerror(errno));
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		AM_GROW(names, alloc, nr + 1);
-		names[nr++] = xstrdup(de->d_name);
-	}
-	closedir(d);
-	if (nr > 1)
-		qsort(names, nr, sizeof(*names), cmp_names);
+	am_dir_names(d, false, &names, &nr);
 	for (i = 0; i < nr && !ret; i++) {
 		char *cabs = xasprintf("%s/%s", abs, names[i]);
 		char *crel = xasprintf("%s/%s", rel, names[i]);
@@ -243,9 +229,7 @@ static int walk(struct am_render *r, const struct am_spec *spec,
 		free(cabs);
 		free(crel);
 	}
-	for (i = 0; i < nr; i++)
-		free(names[i]);
-	free(names);
+	am_names_free(names, nr);
 	return ret;
 }
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * util.c - allocation that aborts on failure, struct am_buf, file reading.
+ * util.c - allocation that aborts on failure, struct am_buf, reading files
+ * and directories.
  *
  * Nothing here knows about YAML, SQL or Kubernetes.
  */
@@ -236,6 +237,47 @@ out:
 	*outlen = b.len;
 	*out = am_buf_detach(&b);
 	return 0;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int am_dir_names(DIR *d, bool hidden, char ***names, size_t *nr)
+{
+	struct dirent *de;
+	char **v = NULL;
+	size_t n = 0, alloc = 0;
+	int err;
+
+	for (;;) {
+		errno = 0;
+		de = readdir(d);
+		if (!de)
+			break;
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
+		    (!hidden && de->d_name[0] == '.'))
+			continue;
+		AM_GROW(v, alloc, n + 1);
+		v[n++] = xstrdup(de->d_name);
+	}
+	err = errno;
+	closedir(d);
+	if (n > 1)
+		qsort(v, n, sizeof(*v), cmp_names);
+	*names = v;
+	*nr = n;
+	return err;
+}
+
+void am_names_free(char **names, size_t nr)
+{
+	size_t i;
+
+	for (i = 0; i < nr; i++)
+		free(names[i]);
+	free(names);
 }
 
 bool am_streq(const char *a, const char *b)

@@ -9,6 +9,7 @@
 #ifndef AM_UTIL_H
 #define AM_UTIL_H
 
+#include <dirent.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -62,6 +63,16 @@ char *am_buf_detach(struct am_buf *b);
  * code after am_error_set() ("cannot open 'x': reason").
  */
 int am_read_file(char **out, size_t *outlen, const char *path, size_t limit);
+
+/*
+ * Reads the rest of directory 'd' and closes it. *names (owned: free with
+ * am_names_free()) gets the *nr names in strcmp order, without "." and
+ * ".." and, unless 'hidden', without any other name starting with '.'.
+ * Returns 0, or the errno of a failed readdir(); the names read before it
+ * are set either way.
+ */
+int am_dir_names(DIR *d, bool hidden, char ***names, size_t *nr);
+void am_names_free(char **names, size_t nr);
 
 bool am_streq(const char *a, const char *b);	/* NULL-safe */
 bool am_starts_with(const char *s, const char *prefix);

@@ -95,19 +95,13 @@ static int consider(struct am_pf *pf, const char *rel, const char *path,
 	return 0;
 }
 
-static int name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static int walk(struct am_pf *pf, const char *dir, const char *rel, int depth)
 {
 	DIR *d;
-	struct dirent *e;
 	struct stat st;
 	char *path, *sub;
-	char **names = NULL;
-	size_t n = 0, alloc = 0, i;
+	char **names;
+	size_t n, i;
 	int err = 0;
 
 	d = opendir(dir);
@@ -115,16 +109,8 @@ static int walk(struct am_pf *pf, const char *dir, const char *rel, int depth)
 		return am_error_set(errno == ENOENT ? AM_ENOTFOUND : AM_ERROR,
 				    "cannot read --migrations '%s': %s", dir,
 				    strerror(errno));
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		AM_GROW(names, alloc, n + 1);
-		names[n++] = xstrdup(e->d_name);
-	}
-	closedir(d);
-	/* readdir order is arbitrary; the result must not be */
-	if (n)
-		qsort(names, n, sizeof(*names), name_cmp);
+	/* sorted: readdir order is arbitrary; the result must not be */
+	am_dir_names(d, false, &names, &n);
 	for (i = 0; i < n && !err; i++) {
 		path = xasprintf("%s/%s", dir, names[i]);
 		sub = *rel ? xasprintf("%s/%s", rel, names[i]) : xstrdup(names[i]);
@@ -142,9 +128,7 @@ static int walk(struct am_pf *pf, const char *dir, const char *rel, int depth)
 		free(path);
 		free(sub);
 	}
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
+	am_names_free(names, n);
 	return err;
 }
 

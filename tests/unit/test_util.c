@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 #include <criterion/criterion.h>
+#include <dirent.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "err.h"
 #include "util.h"
@@ -56,4 +60,66 @@ Test(util, read_file_refuses_files_over_the_limit)
 	cr_assert_eq(am_read_file(&data, &len, "Makefile", 10), AM_ETOOBIG);
 	cr_assert_null(data);
 	am_error_clear();
+}
+
+Test(util, hexval_reads_either_case_and_rejects_the_rest)
+{
+	cr_assert_eq(am_hexval('0'), 0);
+	cr_assert_eq(am_hexval('9'), 9);
+	cr_assert_eq(am_hexval('a'), 10);
+	cr_assert_eq(am_hexval('F'), 15);
+	cr_assert_eq(am_hexval('g'), -1);
+	cr_assert_eq(am_hexval('%'), -1);
+	cr_assert_eq(am_hexval(-61), -1);
+}
+
+static void touch(const char *dir, const char *name)
+{
+	char *path = xasprintf("%s/%s", dir, name);
+	FILE *fp = fopen(path, "w");
+
+	cr_assert_not_null(fp);
+	fclose(fp);
+	free(path);
+}
+
+static char *names_of(const char *dir, bool hidden)
+{
+	struct am_buf b = AM_BUF_INIT;
+	char **names;
+	size_t nr, i;
+
+	cr_assert_eq(am_dir_names(opendir(dir), hidden, &names, &nr), 0);
+	for (i = 0; i < nr; i++)
+		am_buf_addf(&b, "%s%s", i ? "," : "", names[i]);
+	am_names_free(names, nr);
+	return am_buf_detach(&b);
+}
+
+Test(util, dir_names_are_sorted_and_skip_dot_entries)
+{
+	char tmpl[] = "/tmp/am-util-XXXXXX";
+	char *dir = mkdtemp(tmpl), *sub, *got;
+
+	cr_assert_not_null(dir);
+	touch(dir, "b.sql");
+	touch(dir, ".hidden");
+	touch(dir, "A.sql");
+	touch(dir, "a.sql");
+	sub = xasprintf("%s/sub", dir);
+	cr_assert_eq(mkdir(sub, 0700), 0);
+	got = names_of(dir, false);
+	cr_assert_str_eq(got, "A.sql,a.sql,b.sql,sub");
+	free(got);
+	got = names_of(dir, true);
+	cr_assert_str_eq(got, ".hidden,A.sql,a.sql,b.sql,sub");
+	free(got);
+	got = names_of(sub, true);
+	cr_assert_str_eq(got, "");
+	free(got);
+	cr_assert_eq(rmdir(sub), 0);
+	free(sub);
+	got = xasprintf("rm -rf '%s'", dir);
+	cr_assert_eq(system(got), 0);
+	free(got);
 }
