@@ -375,6 +375,29 @@ static int ref_dir_max(struct gitbase *gb, const char *dir,
 
 /* --- opening the repository and REF -------------------------------------- */
 
+/* The nearest directory at or above 'path' holding a .git, or NULL. */
+static char *enclosing_git_dir(const char *path)
+{
+	char *dir = xstrdup(path);
+	struct stat st;
+
+	for (;;) {
+		char *git = am_path_join(dir, ".git");
+		bool found = !lstat(git, &st);
+		char *slash;
+
+		free(git);
+		if (found)
+			return dir;
+		slash = strrchr(dir, '/');
+		if (!slash || slash == dir)
+			break;
+		*slash = '\0';
+	}
+	free(dir);
+	return NULL;
+}
+
 static int open_repo(struct gitbase *gb, char *const *paths, size_t n)
 {
 	char *start = NULL, *real = NULL;
@@ -389,11 +412,31 @@ static int open_repo(struct gitbase *gb, char *const *paths, size_t n)
 		return am_error_set(AM_EUSAGE,
 				    "--base needs a file or "
 				    "directory input inside a git repository");
-	if (lg.git_repository_open_ext(&gb->repo, start, 0, NULL) < 0) {
-		rc = am_error_set(AM_EGIT,
-				  "--base: '%s' is not inside a git "
-				  "repository",
-				  paths[i - 1]);
+	rc = lg.git_repository_open_ext(&gb->repo, start, 0, NULL);
+	if (rc == GIT_ENOTFOUND || rc == GIT_EOWNER) {
+		/*
+		 * libgit2 1.5 answers "not found" when git's safe.directory
+		 * check refuses a repository owned by another user.
+		 */
+		char *top = enclosing_git_dir(start);
+
+		if (top)
+			rc = am_error_set(AM_EGIT,
+					  "--base: git refuses the repository "
+					  "at '%s' because another user owns it; "
+					  "if you trust it, run 'git config "
+					  "--global --add safe.directory %s'",
+					  top, top);
+		else
+			rc = am_error_set(AM_EGIT,
+					  "--base: '%s' is not inside a git "
+					  "repository",
+					  paths[i - 1]);
+		free(top);
+		goto out;
+	}
+	if (rc < 0) {
+		rc = git_fail("--base: cannot open the repository");
 		goto out;
 	}
 	wd = lg.git_repository_workdir(gb->repo);

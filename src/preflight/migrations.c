@@ -287,7 +287,9 @@ static void text_array_add(struct am_buf *b, const char *s)
 int am_pf_targets_resolve(struct am_pf *pf)
 {
 	static const char sql[] =
-		"SELECT x.ord, c.oid::text, format('%I.%I', n.nspname, c.relname) "
+		/* tables the pending migrations create do not exist yet */
+		"SELECT x.ord, c.oid::text, CASE WHEN c.oid IS NOT NULL "
+		"  THEN format('%I.%I', n.nspname, c.relname) END "
 		"FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS x(s, r, ord) "
 		"LEFT JOIN pg_class c ON c.oid = to_regclass(CASE WHEN x.s IS NULL "
 		"  THEN quote_ident(x.r) "

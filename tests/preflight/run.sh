@@ -192,6 +192,19 @@ expect_json '.checks[0] | .id == "C01" and .class == "config" and .action == nul
 expect_term "GO: flyway, 3 pending migration(s), 0 warning(s), database at version 2"
 dump_on_fail
 
+# --- 1b: the first deploy: no history table, no tables yet: go ------------
+# The pending migrations create the tables the later ones alter, so no
+# target table exists: the lock and size checks have nothing to look at.
+newdb pf_first
+DBURL=$(url pf_first)
+run first DATABASE_URL="$DBURL" "$pf" --migrations "$here/flyway" --format json --wait 0
+expect_status 0
+expect_json '.verdict == "go"'
+expect_json '[.pending[] | .script] == ["V1__create_orders.sql", "V2__create_customers.sql", "V3__add_order_status.sql", "V4__index_orders_status.sql", "R__open_orders_view.sql"]'
+expect_json '.history.exists == false'
+expect_json '[.checks[] | select(.status == "fail")] == []'
+dump_on_fail
+
 # --- 2: a failed Flyway migration: no-go ---------------------------------
 newdb pf_failed 2
 sql pf_failed "INSERT INTO flyway_schema_history VALUES (3, '3', 'add order status', 'SQL', 'V3__add_order_status.sql', -280205135, 'migrator', '2024-05-01 10:00:00', 12, false)"
