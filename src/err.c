@@ -14,11 +14,14 @@ static int last_code;
 int am_error_set(int code, const char *fmt, ...)
 {
 	va_list ap;
+	char *msg;
 
-	free(last_msg);
+	/* formatted first: an argument may be am_error_last() */
 	va_start(ap, fmt);
-	last_msg = xvasprintf(fmt, ap);
+	msg = xvasprintf(fmt, ap);
 	va_end(ap);
+	free(last_msg);
+	last_msg = msg;
 	last_code = code;
 	return code;
 }

@@ -123,3 +123,13 @@ Test(util, dir_names_are_sorted_and_skip_dot_entries)
 	cr_assert_eq(system(got), 0);
 	free(got);
 }
+
+Test(util, error_set_may_quote_the_last_message)
+{
+	am_error_set(AM_ERROR, "cannot read '%s'", "x.yaml");
+	am_error_set(AM_EINVALID, "k8s/a.yaml: error: %s", am_error_last());
+	cr_assert_str_eq(am_error_last(),
+			 "k8s/a.yaml: error: cannot read 'x.yaml'");
+	cr_assert_eq(am_error_code(), AM_EINVALID);
+	am_error_clear();
+}
