@@ -26,6 +26,32 @@ int am_error_set(int code, const char *fmt, ...)
 	return code;
 }
 
+int am_error_vat(const char *file, int line, int col, const char *fmt,
+		 va_list ap)
+{
+	char *msg = xvasprintf(fmt, ap);
+	int ret;
+
+	if (line > 0)
+		ret = am_error_set(AM_EINVALID, "%s:%d:%d: error: %s", file,
+				   line, col, msg);
+	else
+		ret = am_error_set(AM_EINVALID, "%s: error: %s", file, msg);
+	free(msg);
+	return ret;
+}
+
+int am_error_at(const char *file, int line, int col, const char *fmt, ...)
+{
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	ret = am_error_vat(file, line, col, fmt, ap);
+	va_end(ap);
+	return ret;
+}
+
 const char *am_error_last(void)
 {
 	return last_msg ? last_msg : "";

@@ -9,6 +9,8 @@
 #ifndef AM_ERR_H
 #define AM_ERR_H
 
+#include <stdarg.h>
+
 enum {
 	AM_OK = 0,
 	AM_ERROR = -1,		/* generic; see am_error_last() */
@@ -27,6 +29,15 @@ enum {
  */
 int am_error_set(int code, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/*
+ * An AM_EINVALID error in the compiler style of spec and manifest errors:
+ * "file:line:col: error: message", or "file: error: message" when 'line'
+ * is 0 (no position). Returns AM_EINVALID.
+ */
+int am_error_at(const char *file, int line, int col, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+int am_error_vat(const char *file, int line, int col, const char *fmt,
+		 va_list ap) __attribute__((format(printf, 4, 0)));
 /* The last message; "" when none. Borrowed: valid until the next set. */
 const char *am_error_last(void);
 int am_error_code(void);

@@ -36,20 +36,11 @@ static int bundle_err(const struct walk *w, const char *fmt, ...)
 static int bundle_err(const struct walk *w, const char *fmt, ...)
 {
 	va_list ap;
-	char *msg;
 	int ret;
 
 	va_start(ap, fmt);
-	msg = xvasprintf(fmt, ap);
+	ret = am_error_vat(w->spec->file, w->sql->line, w->sql->col, fmt, ap);
 	va_end(ap);
-	if (w->sql->line > 0)
-		ret = am_error_set(AM_EINVALID, "%s:%d:%d: error: %s",
-				   w->spec->file, w->sql->line, w->sql->col,
-				   msg);
-	else
-		ret = am_error_set(AM_EINVALID, "%s: error: %s", w->spec->file,
-				   msg);
-	free(msg);
 	return ret;
 }
 

@@ -11,7 +11,6 @@
  */
 #include <dirent.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,27 +63,6 @@ static void default_wave(json_t *obj)
 				    json_string("1"));
 }
 
-static int doc_err(const char *file, int line, int col, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int doc_err(const char *file, int line, int col, const char *fmt, ...)
-{
-	va_list ap;
-	char *msg;
-	int ret;
-
-	va_start(ap, fmt);
-	msg = xvasprintf(fmt, ap);
-	va_end(ap);
-	if (line > 0)
-		ret = am_error_set(AM_EINVALID, "%s:%d:%d: error: %s", file,
-				   line, col, msg);
-	else
-		ret = am_error_set(AM_EINVALID, "%s: error: %s", file, msg);
-	free(msg);
-	return ret;
-}
-
 static bool is_object(json_t *v)
 {
 	return json_is_object(v) &&
@@ -112,9 +90,9 @@ static int add_doc(struct am_render *r, struct am_yaml_doc *doc,
 	size_t i;
 
 	if (!is_object(doc->root))
-		return doc_err(file, doc->start.line, doc->start.col,
-			       "not a Kubernetes object (apiVersion and kind "
-			       "are required); include only manifests");
+		return am_error_at(file, doc->start.line, doc->start.col,
+				   "not a Kubernetes object (apiVersion and kind "
+				   "are required); include only manifests");
 	kind = json_string_value(json_object_get(doc->root, "kind"));
 	items = json_object_get(doc->root, "items");
 	if (!am_ends_with(kind, "List") || !json_is_array(items)) {
@@ -129,7 +107,7 @@ static int add_doc(struct am_render *r, struct am_yaml_doc *doc,
 		snprintf(ptr, sizeof(ptr), "/items/%zu", i);
 		am_locmap_get(doc->locs, ptr, NULL, &at);
 		if (!is_object(item))
-			return doc_err(
+			return am_error_at(
 				file, at.line, at.col,
 				"item %zu of the %s is not a Kubernetes object "
 				"(apiVersion and kind are required)",
@@ -159,11 +137,11 @@ static int read_file(struct am_render *r, const char *abs, const char *rel)
 		got = am_yaml_reader_next(rd, &doc);
 		probs = am_yaml_reader_problems(rd, &nprobs);
 		if (got < 0) {
-			ret = am_error_set(AM_EINVALID, "%s: error: %s", rel,
-					   am_error_last());
+			ret = am_error_at(rel, 0, 0, "%s", am_error_last());
 		} else if (nprobs) {
-			ret = doc_err(rel, probs[0].at.line, probs[0].at.col,
-				      "%s", probs[0].message);
+			ret = am_error_at(rel, probs[0].at.line,
+					  probs[0].at.col, "%s",
+					  probs[0].message);
 		} else if (got > 0 && doc.root) {
 			ret = add_doc(r, &doc, rel);
 		}

@@ -656,13 +656,8 @@ int am_spec_load(struct am_spec **out, const char *path)
 	}
 	probs = am_yaml_reader_problems(r, &nprobs);
 	if (nprobs) {
-		if (probs[0].at.line > 0)
-			ret = am_error_set(AM_EINVALID, "%s:%d:%d: error: %s",
-					   path, probs[0].at.line,
-					   probs[0].at.col, probs[0].message);
-		else
-			ret = am_error_set(AM_EINVALID, "%s: error: %s", path,
-					   probs[0].message);
+		ret = am_error_at(path, probs[0].at.line, probs[0].at.col,
+				  "%s", probs[0].message);
 		goto out;
 	}
 	if (!got || !doc.root) {

@@ -23,18 +23,10 @@ static int sparser_verr(const struct am_sparser *p, const char *ptr,
 			const char *fmt, va_list ap)
 {
 	struct am_loc key = {0, 0};
-	char *msg = xvasprintf(fmt, ap);
-	int ret;
 
 	if (ptr)
 		am_locmap_get(p->locs, ptr, &key, NULL);
-	if (key.line > 0)
-		ret = am_error_set(AM_EINVALID, "%s:%d:%d: error: %s", p->file,
-				   key.line, key.col, msg);
-	else
-		ret = am_error_set(AM_EINVALID, "%s: error: %s", p->file, msg);
-	free(msg);
-	return ret;
+	return am_error_vat(p->file, key.line, key.col, fmt, ap);
 }
 
 /* An error at the key of node 'ptr' (or at the file when NULL). */
