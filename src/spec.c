@@ -198,17 +198,12 @@ static int parse_resources(const struct am_sparser *p,
 					 json_string_value(q));
 			else
 				buf[0] = '\0';
-			if (!am_spec_is_quantity(buf)) {
-				char *got = am_sparser_show(q);
-
-				ret = am_sparser_err(
-					p, c.ptr,
-					"%s must be a quantity such as "
-					"\"100m\" or \"128Mi\" (got %s)",
-					c.path, got);
-				free(got);
-				return ret;
-			}
+			if (!am_spec_is_quantity(buf))
+				return am_sparser_must_be(
+					p, &c,
+					"a quantity such as \"100m\" or "
+					"\"128Mi\"",
+					"");
 		}
 	}
 	p->spec->app.resources = json_deep_copy(n.v);
@@ -241,16 +236,9 @@ static int parse_env(const struct am_sparser *p, const struct am_snode *app)
 					      "%s: '%s' is not a valid "
 					      "environment variable name",
 					      n.path, name);
-		if (!json_is_string(v)) {
-			char *got = am_sparser_show(v);
-			int ret = am_sparser_err(
-				p, c.ptr,
-				"%s must be a string (got %s): quote the value",
-				c.path, got);
-
-			free(got);
-			return ret;
-		}
+		if (!json_is_string(v))
+			return am_sparser_must_be(p, &c, "a string",
+						  ": quote the value");
 		if (am_spec_is_secret_name(name))
 			return am_sparser_err(
 				p, c.ptr,
@@ -360,16 +348,9 @@ static int parse_command(const struct am_sparser *p, const struct am_snode *mig)
 
 		am_snode_item(&c, &n, i);
 		if (!json_is_string(c.v) ||
-		    strlen(json_string_value(c.v)) != json_string_length(c.v)) {
-			char *got = am_sparser_show(c.v);
-			int ret = am_sparser_err(
-				p, c.ptr,
-				"%s must be a string (got %s): quote the value",
-				c.path, got);
-
-			free(got);
-			return ret;
-		}
+		    strlen(json_string_value(c.v)) != json_string_length(c.v))
+			return am_sparser_must_be(p, &c, "a string",
+						  ": quote the value");
 		m->command[m->ncommand++] = xstrdup(json_string_value(c.v));
 	}
 	return 0;
@@ -513,15 +494,8 @@ static int parse_include(const struct am_sparser *p,
 		am_snode_item(&c, &n, i);
 		if (!json_is_string(c.v) || !*(s = json_string_value(c.v)) ||
 		    am_spec_has_control(s) ||
-		    strlen(s) != json_string_length(c.v)) {
-			char *got = am_sparser_show(c.v);
-
-			ret = am_sparser_err(p, c.ptr,
-					     "%s must be a path (got %s)",
-					     c.path, got);
-			free(got);
-			return ret;
-		}
+		    strlen(s) != json_string_length(c.v))
+			return am_sparser_must_be(p, &c, "a path", "");
 		if ((ret = resolve_path(p, &c, s, false, &sp->include[i])))
 			return ret;
 		sp->ninclude++;

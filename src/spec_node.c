@@ -71,6 +71,17 @@ char *am_sparser_show(const json_t *v)
 	return out;
 }
 
+int am_sparser_must_be(const struct am_sparser *p, const struct am_snode *n,
+		       const char *what, const char *tail)
+{
+	char *got = am_sparser_show(n->v);
+	int ret = am_sparser_err(p, n->ptr, "%s must be %s (got %s)%s",
+				 n->path, what, got, tail);
+
+	free(got);
+	return ret;
+}
+
 /* --- "did you mean" ----------------------------------------------------- */
 
 static size_t edit_distance(const char *a, const char *b)
@@ -217,15 +228,8 @@ int am_sparser_mapping(const struct am_sparser *p, const struct am_snode *n,
 					      "%s is required", n->path);
 		return 0;
 	}
-	if (!json_is_object(n->v)) {
-		char *got = am_sparser_show(n->v);
-		int ret = am_sparser_err(p, n->ptr,
-					 "%s must be a mapping (got %s)",
-					 n->path, got);
-
-		free(got);
-		return ret;
-	}
+	if (!json_is_object(n->v))
+		return am_sparser_must_be(p, n, "a mapping", "");
 	json_object_foreach(n->v, key, item)
 	{
 		struct am_snode c;
@@ -277,27 +281,15 @@ int am_sparser_string(const struct am_sparser *p, const struct am_snode *parent,
 		*out = def ? xstrdup(def) : NULL;
 		return 0;
 	}
-	if (!json_is_string(n.v)) {
-		char *got = am_sparser_show(n.v);
-		int ret = am_sparser_err(
-			p, n.ptr,
-			"%s must be a string (got %s): quote the value", n.path,
-			got);
-
-		free(got);
-		return ret;
-	}
+	if (!json_is_string(n.v))
+		return am_sparser_must_be(p, &n, "a string",
+					  ": quote the value");
 	s = json_string_value(n.v);
-	if (strlen(s) != json_string_length(n.v) || am_spec_has_control(s)) {
-		char *got = am_sparser_show(n.v);
-		int ret = am_sparser_err(p, n.ptr,
-					 "%s must be one line of text without "
-					 "control characters (got %s)",
-					 n.path, got);
-
-		free(got);
-		return ret;
-	}
+	if (strlen(s) != json_string_length(n.v) || am_spec_has_control(s))
+		return am_sparser_must_be(p, &n,
+					  "one line of text without control "
+					  "characters",
+					  "");
 	if (!*s)
 		return am_sparser_err(p, n.ptr, "%s must not be empty", n.path);
 	*out = xstrdup(s);
@@ -317,14 +309,8 @@ int am_sparser_int(const struct am_sparser *p, const struct am_snode *parent,
 		return 0;
 	}
 	if (!json_is_integer(n.v) || (v = json_integer_value(n.v)) < min ||
-	    v > max) {
-		char *got = am_sparser_show(n.v);
-		int ret = am_sparser_err(p, n.ptr, "%s must be %s (got %s)",
-					 n.path, range, got);
-
-		free(got);
-		return ret;
-	}
+	    v > max)
+		return am_sparser_must_be(p, &n, range, "");
 	*out = (long)v;
 	return 0;
 }
@@ -339,15 +325,8 @@ int am_sparser_bool(const struct am_sparser *p, const struct am_snode *parent,
 		*out = def;
 		return 0;
 	}
-	if (!json_is_boolean(n.v)) {
-		char *got = am_sparser_show(n.v);
-		int ret = am_sparser_err(p, n.ptr,
-					 "%s must be true or false (got %s)",
-					 n.path, got);
-
-		free(got);
-		return ret;
-	}
+	if (!json_is_boolean(n.v))
+		return am_sparser_must_be(p, &n, "true or false", "");
 	*out = json_is_true(n.v);
 	return 0;
 }
@@ -406,25 +385,13 @@ int am_sparser_duration(const struct am_sparser *p,
 		return 0;
 	}
 	if (!json_is_string(n.v) ||
-	    (v = am_spec_parse_duration(json_string_value(n.v))) < 0) {
-		char *got = am_sparser_show(n.v);
-		int ret =
-			am_sparser_err(p, n.ptr,
-				       "%s must be a duration such as \"90s\", "
-				       "\"15m\" or \"1h30m\" (got %s)",
-				       n.path, got);
-
-		free(got);
-		return ret;
-	}
-	if (v < min || v > max) {
-		char *got = am_sparser_show(n.v);
-		int ret = am_sparser_err(p, n.ptr, "%s must be %s (got %s)",
-					 n.path, range, got);
-
-		free(got);
-		return ret;
-	}
+	    (v = am_spec_parse_duration(json_string_value(n.v))) < 0)
+		return am_sparser_must_be(p, &n,
+					  "a duration such as \"90s\", \"15m\" "
+					  "or \"1h30m\"",
+					  "");
+	if (v < min || v > max)
+		return am_sparser_must_be(p, &n, range, "");
 	*out = v;
 	return 0;
 }

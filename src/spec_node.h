@@ -38,6 +38,13 @@ int am_sparser_err(const struct am_sparser *p, const char *ptr, const char *fmt,
 		   ...) __attribute__((format(printf, 3, 4)));
 /* A short one-line rendering of a value for "(got ...)"; owned. */
 char *am_sparser_show(const json_t *v);
+/*
+ * An error at node 'n' that says what it should hold and what it holds:
+ * "<path> must be <what> (got <value>)<tail>"; 'tail' is "" or advice
+ * such as ": quote the value".
+ */
+int am_sparser_must_be(const struct am_sparser *p, const struct am_snode *n,
+		       const char *what, const char *tail);
 
 void am_snode_root(struct am_snode *n, json_t *v);
 /* The child 'key' of 'parent' (its v is NULL when absent). */
