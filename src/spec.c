@@ -37,19 +37,20 @@ const char *am_tool_name(enum am_tool tool)
 	return tool_names[tool];
 }
 
-static int check_image_field(const struct am_sparser *p,
-			     const struct am_snode *parent, const char *key,
-			     const char *image)
+/* The "image" field of 'parent': a string am_spec_check_image() accepts. */
+static int parse_image(const struct am_sparser *p,
+		       const struct am_snode *parent, const char *def,
+		       bool required, char **out)
 {
 	const char *why;
 	struct am_snode n;
+	int ret;
 
-	if (!image)
+	if ((ret = am_sparser_string(p, parent, "image", def, required, out)))
+		return ret;
+	if (!*out || !(why = am_spec_check_image(*out)))
 		return 0;
-	why = am_spec_check_image(image);
-	if (!why)
-		return 0;
-	am_snode_child(&n, parent, key);
+	am_snode_child(&n, parent, "image");
 	return am_sparser_err(p, am_snode_where(&n, parent), "%s %s", n.path,
 			      why);
 }
@@ -266,8 +267,7 @@ static int parse_app(const struct am_sparser *p, const struct am_snode *spec)
 
 	am_snode_child(&n, spec, "app");
 	if ((ret = am_sparser_mapping(p, &n, spec, true, keys)) ||
-	    (ret = am_sparser_string(p, &n, "image", NULL, true, &a->image)) ||
-	    (ret = check_image_field(p, &n, "image", a->image)) ||
+	    (ret = parse_image(p, &n, NULL, true, &a->image)) ||
 	    (ret = am_sparser_int(p, &n, "replicas", 2, 1, 1000,
 				  "a whole number from 1 to 1000",
 				  &a->replicas)) ||
@@ -376,9 +376,7 @@ static int parse_migration(const struct am_sparser *p,
 	am_snode_child(&n, spec, "migration");
 	if ((ret = am_sparser_mapping(p, &n, spec, true, keys)) ||
 	    (ret = parse_tool(p, &n)) ||
-	    (ret = am_sparser_string(p, &n, "image", defaults[m->tool], true,
-				     &m->image)) ||
-	    (ret = check_image_field(p, &n, "image", m->image)) ||
+	    (ret = parse_image(p, &n, defaults[m->tool], true, &m->image)) ||
 	    (ret = am_sparser_string(p, &n, "secret", NULL, true,
 				     &m->secret)) ||
 	    (ret = check_secret_field(p, &n, "secret", m->secret)) ||
@@ -445,9 +443,7 @@ static int parse_preflight(const struct am_sparser *p,
 	am_snode_child(&n, spec, "preflight");
 	if ((ret = am_sparser_mapping(p, &n, spec, false, keys)) ||
 	    (ret = am_sparser_bool(p, &n, "enabled", true, &f->enabled)) ||
-	    (ret = am_sparser_string(p, &n, "image", AM_PREFLIGHT_IMAGE, false,
-				     &f->image)) ||
-	    (ret = check_image_field(p, &n, "image", f->image)) ||
+	    (ret = parse_image(p, &n, AM_PREFLIGHT_IMAGE, false, &f->image)) ||
 	    (ret = am_sparser_duration(p, &n, "wait", 60, 0, 1800,
 				       "between 0s and 30m", &f->wait)))
 		return ret;
@@ -464,9 +460,7 @@ static int parse_smoke(const struct am_sparser *p, const struct am_snode *spec)
 	am_snode_child(&n, spec, "smokeTest");
 	if ((ret = am_sparser_mapping(p, &n, spec, false, keys)) ||
 	    (ret = am_sparser_bool(p, &n, "enabled", true, &s->enabled)) ||
-	    (ret = am_sparser_string(p, &n, "image", AM_IMAGE_SMOKE, false,
-				     &s->image)) ||
-	    (ret = check_image_field(p, &n, "image", s->image)))
+	    (ret = parse_image(p, &n, AM_IMAGE_SMOKE, false, &s->image)))
 		return ret;
 	return 0;
 }
