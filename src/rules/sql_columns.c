@@ -427,28 +427,41 @@ static bool is_not_null_check(const struct am_sqlnode *expr, const char *col)
 	return last && !strcmp(last, col);
 }
 
-/* True if constraint 'name' on 'rel' was added earlier in this file (before 'upto'). */
-static bool added_in_file(const struct am_sqlfile *f, size_t upto,
-			  const struct am_sqlrel *rel, const char *name)
+/* The ALTER TABLE body of statement i of 'f' if it alters 'rel', else NULL. */
+static const struct am_sqlnode *alter_of(const struct am_sqlfile *f, size_t i,
+					 const struct am_sqlrel *rel)
 {
+	const struct am_sqlnode *st = sql_alter_table(&f->stmts[i]);
+	struct am_sqlrel r = am_sqlrel_of(am_sqlnode_get(st, "relation"));
+
+	return st && am_sqlrel_eq(&r, rel) ? st : NULL;
+}
+
+/* The constraint a subcommand adds (ADD CONSTRAINT) or names (VALIDATE). */
+static const char *cmd_conname(const struct am_sqlnode *cmd)
+{
+	const struct am_sqlnode *k =
+		am_sqlnode_as(am_sqlnode_get(cmd, "def"), "Constraint");
+
+	return k ? am_sqlnode_str(k, "conname") : am_sqlnode_str(cmd, "name");
+}
+
+/*
+ * True if a statement from 'from' up to (not including) 'upto' runs
+ * subcommand 'subtype' on constraint 'name' of 'rel'.
+ */
+static bool constraint_cmd_in(const struct am_sqlfile *f, size_t from,
+			      size_t upto, const struct am_sqlrel *rel,
+			      const char *subtype, const char *name)
+{
+	const struct am_sqlnode *c;
 	size_t i;
 
-	for (i = 0; i < upto; i++) {
-		const struct am_sqlnode *st = sql_alter_table(&f->stmts[i]), *c;
-		struct am_sqlrel r = am_sqlrel_of(am_sqlnode_get(st, "relation"));
-
-		if (!st || !am_sqlrel_eq(&r, rel))
-			continue;
-		for (c = sql_cmd_first(st); c; c = c->next) {
-			const struct am_sqlnode *cmd = sql_cmd(c);
-			const struct am_sqlnode *k = am_sqlnode_as(
-				am_sqlnode_get(cmd, "def"), "Constraint");
-
-			if (am_sqlnode_is(cmd, "subtype", "AT_AddConstraint") &&
-			    am_sqlnode_is(k, "conname", name))
+	for (i = from; i < upto; i++)
+		for (c = sql_cmd_first(alter_of(f, i, rel)); c; c = c->next)
+			if (am_sqlnode_is(sql_cmd(c), "subtype", subtype) &&
+			    am_streq(cmd_conname(sql_cmd(c)), name))
 				return true;
-		}
-	}
 	return false;
 }
 
@@ -459,40 +472,31 @@ static bool proven_not_null(const struct am_sqlfile *f, size_t upto,
 	size_t i;
 
 	for (i = 0; i < upto; i++) {
-		const struct am_sqlnode *st = sql_alter_table(&f->stmts[i]), *c;
-		struct am_sqlrel r = am_sqlrel_of(am_sqlnode_get(st, "relation"));
+		const struct am_sqlnode *c;
 
-		if (!st || !am_sqlrel_eq(&r, rel))
-			continue;
-		for (c = sql_cmd_first(st); c; c = c->next) {
+		for (c = sql_cmd_first(alter_of(f, i, rel)); c; c = c->next) {
 			const struct am_sqlnode *cmd = sql_cmd(c);
 			const struct am_sqlnode *k = am_sqlnode_as(
 				am_sqlnode_get(cmd, "def"), "Constraint");
 			const char *name = am_sqlnode_str(cmd, "name");
-			size_t j;
 
+			/* validated here, added by an earlier migration */
 			if (am_sqlnode_is(cmd, "subtype", "AT_ValidateConstraint") &&
-			    name && !added_in_file(f, i, rel, name))
-				return true;	/* added by an earlier migration */
+			    name && !constraint_cmd_in(f, 0, i, rel,
+						       "AT_AddConstraint", name))
+				return true;
 			if (!am_sqlnode_is(cmd, "subtype", "AT_AddConstraint") ||
 			    !am_sqlnode_is(k, "contype", "CONSTR_CHECK") ||
 			    !is_not_null_check(am_sqlnode_get(k, "raw_expr"), col))
 				continue;
 			if (!am_sqlnode_bool(k, "skip_validation"))
 				return true;
+			/* added NOT VALID here, validated later in the file */
 			name = am_sqlnode_str(k, "conname");
-			for (j = i + 1; name && j < upto; j++) {
-				const struct am_sqlnode *v = sql_alter_table(&f->stmts[j]), *vc;
-				struct am_sqlrel vr = am_sqlrel_of(am_sqlnode_get(v, "relation"));
-
-				if (!v || !am_sqlrel_eq(&vr, rel))
-					continue;
-				for (vc = sql_cmd_first(v); vc; vc = vc->next)
-					if (am_sqlnode_is(sql_cmd(vc), "subtype",
-							  "AT_ValidateConstraint") &&
-					    am_sqlnode_is(sql_cmd(vc), "name", name))
-						return true;
-			}
+			if (name && constraint_cmd_in(f, i + 1, upto, rel,
+						      "AT_ValidateConstraint",
+						      name))
+				return true;
 		}
 	}
 	return false;
