@@ -39,6 +39,14 @@ static const char *type_last(const struct am_sqlnode *typename)
 	return s;
 }
 
+/* The ColumnDef of an ADD COLUMN subcommand; NULL for other subcommands. */
+static const struct am_sqlnode *added_column(const struct am_sqlnode *cmd)
+{
+	if (!am_sqlnode_is(cmd, "subtype", "AT_AddColumn"))
+		return NULL;
+	return am_sqlnode_as(am_sqlnode_get(cmd, "def"), "ColumnDef");
+}
+
 int rule_sql_add_column_required(const struct am_rule *rule,
 				 struct am_lint *lint,
 				 const struct am_subject *s)
@@ -51,15 +59,13 @@ int rule_sql_add_column_required(const struct am_rule *rule,
 	struct am_sqlrel rel = am_sqlrel_of(am_sqlnode_get(st, "relation"));
 
 	for (c = sql_cmd_first(st); c; c = c->next) {
-		const struct am_sqlnode *cmd = sql_cmd(c);
-		const struct am_sqlnode *col;
+		const struct am_sqlnode *col = added_column(sql_cmd(c));
 		const char *type;
 		bool serial = false;
 		size_t i;
 
-		if (!am_sqlnode_is(cmd, "subtype", "AT_AddColumn"))
+		if (!col)
 			continue;
-		col = am_sqlnode_as(am_sqlnode_get(cmd, "def"), "ColumnDef");
 		type = type_last(am_sqlnode_get(col, "typeName"));
 		for (i = 0; type && serials[i]; i++)
 			serial |= !strcmp(type, serials[i]);
@@ -87,13 +93,11 @@ int rule_sql_add_column_rewrite(const struct am_rule *rule,
 	struct am_sqlrel rel = am_sqlrel_of(am_sqlnode_get(st, "relation"));
 
 	for (c = sql_cmd_first(st); c; c = c->next) {
-		const struct am_sqlnode *cmd = sql_cmd(c);
-		const struct am_sqlnode *col;
+		const struct am_sqlnode *col = added_column(sql_cmd(c));
 		const char *why;
 
-		if (!am_sqlnode_is(cmd, "subtype", "AT_AddColumn"))
+		if (!col)
 			continue;
-		col = am_sqlnode_as(am_sqlnode_get(cmd, "def"), "ColumnDef");
 		why = am_sqlcoldef_rewrite(col, lint->pg_version);
 		if (!why)
 			continue;
@@ -108,16 +112,24 @@ int rule_sql_add_column_rewrite(const struct am_rule *rule,
 	return 0;
 }
 
-int rule_sql_rename_column(const struct am_rule *rule, struct am_lint *lint,
-			   const struct am_subject *s)
+/* The body of an ALTER ... RENAME of an 'objtype', or NULL. */
+static const struct am_sqlnode *rename_of(const struct am_sqlstmt *s,
+					  const char *objtype)
 {
 	const struct am_sqlnode *st;
 
-	if (s->stmt->lead != AM_LEAD_ALTER)
-		return 0;
-	st = sql_body(s->stmt, "RenameStmt");
-	if (!am_sqlnode_is(st, "renameType", "OBJECT_COLUMN") ||
-	    !am_sqlnode_is(st, "relationType", "OBJECT_TABLE"))
+	if (s->lead != AM_LEAD_ALTER)
+		return NULL;
+	st = sql_body(s, "RenameStmt");
+	return am_sqlnode_is(st, "renameType", objtype) ? st : NULL;
+}
+
+int rule_sql_rename_column(const struct am_rule *rule, struct am_lint *lint,
+			   const struct am_subject *s)
+{
+	const struct am_sqlnode *st = rename_of(s->stmt, "OBJECT_COLUMN");
+
+	if (!am_sqlnode_is(st, "relationType", "OBJECT_TABLE"))
 		return 0;
 	am_sqlstmt_report(lint, rule, AM_SEV_OFF, s->stmt,
 			  "add the new column, write both, backfill in batches, switch reads, "
@@ -133,12 +145,9 @@ int rule_sql_rename_column(const struct am_rule *rule, struct am_lint *lint,
 int rule_sql_rename_table(const struct am_rule *rule, struct am_lint *lint,
 			  const struct am_subject *s)
 {
-	const struct am_sqlnode *st;
+	const struct am_sqlnode *st = rename_of(s->stmt, "OBJECT_TABLE");
 
-	if (s->stmt->lead != AM_LEAD_ALTER)
-		return 0;
-	st = sql_body(s->stmt, "RenameStmt");
-	if (!am_sqlnode_is(st, "renameType", "OBJECT_TABLE"))
+	if (!st)
 		return 0;
 	am_sqlstmt_report(lint, rule, AM_SEV_OFF, s->stmt,
 			  "create the new table (or a view with the new name), write both, "
