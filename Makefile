@@ -191,6 +191,7 @@ $(BUILD)/pf-fwapply: $(BUILD)/obj/tests/preflight/fwapply.o $(BUILD)/obj/src/fly
 		$(BUILD)/obj/src/util.o $(BUILD)/obj/src/err.o
 	$(Q)$(CC) $(AM_LDFLAGS) -o $@ $^ $(LIBS_PREFLIGHT)
 
+$(UNIT_OBJ): $(wildcard tests/unit/*.h)
 $(BUILD)/unit-tests: $(LIB_OBJ) $(UNIT_OBJ) $(SRCLIST)
 	@$(if $(Q),echo '  LINK    $@')
 	$(Q)$(CC) $(AM_LDFLAGS) -o $@ $(LIB_OBJ) $(UNIT_OBJ) $(LIBS_ARGOMIG) $(LIBS_TEST)

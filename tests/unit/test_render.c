@@ -13,35 +13,13 @@
 #include "err.h"
 #include "render.h"
 #include "spec.h"
+#include "tmprepo.h"
 #include "util.h"
-
-static char top[64];
 
 static void setup(void)
 {
-	snprintf(top, sizeof(top), "/tmp/am-render-XXXXXX");
-	cr_assert_not_null(mkdtemp(top));
-	cr_assert_eq(chdir(top), 0);
-	cr_assert_eq(mkdir(".git", 0755), 0);
+	tmprepo_enter("render");
 	cr_assert_eq(mkdir("db", 0755), 0);
-}
-
-static void teardown(void)
-{
-	char *cmd = xasprintf("rm -rf '%s'", top);
-
-	cr_assert_eq(chdir("/"), 0);
-	cr_assert_eq(system(cmd), 0);
-	free(cmd);
-}
-
-static void write_file(const char *path, const char *text)
-{
-	FILE *fp = fopen(path, "w");
-
-	cr_assert_not_null(fp, "cannot write %s", path);
-	fputs(text, fp);
-	fclose(fp);
 }
 
 static struct am_spec *spec_with(const char *tool, const char *extra)
@@ -67,7 +45,7 @@ static struct am_spec *spec_with(const char *tool, const char *extra)
 	return s;
 }
 
-TestSuite(render, .init = setup, .fini = teardown);
+TestSuite(render, .init = setup, .fini = tmprepo_leave);
 
 Test(render, names_fit_in_63_characters)
 {

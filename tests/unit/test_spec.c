@@ -13,35 +13,13 @@
 
 #include "err.h"
 #include "spec.h"
+#include "tmprepo.h"
 #include "util.h"
-
-static char top[64];
 
 /* A fresh repository (with .git) as the current directory. */
 static void setup(void)
 {
-	snprintf(top, sizeof(top), "/tmp/am-spec-XXXXXX");
-	cr_assert_not_null(mkdtemp(top));
-	cr_assert_eq(chdir(top), 0);
-	cr_assert_eq(mkdir(".git", 0755), 0);
-}
-
-static void teardown(void)
-{
-	char *cmd = xasprintf("rm -rf '%s'", top);
-
-	cr_assert_eq(chdir("/"), 0);
-	cr_assert_eq(system(cmd), 0);
-	free(cmd);
-}
-
-static void write_file(const char *path, const char *text)
-{
-	FILE *fp = fopen(path, "w");
-
-	cr_assert_not_null(fp, "cannot write %s", path);
-	fputs(text, fp);
-	fclose(fp);
+	tmprepo_enter("spec");
 }
 
 #define HEAD "apiVersion: argomig.io/v1alpha1\nkind: MigrationApp\n"
@@ -75,7 +53,7 @@ static struct am_spec *load_ok(const char *text)
 	return spec;
 }
 
-TestSuite(spec, .init = setup, .fini = teardown);
+TestSuite(spec, .init = setup, .fini = tmprepo_leave);
 
 Test(spec, defaults)
 {
