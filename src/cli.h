@@ -44,6 +44,13 @@ const char *am_version(void);
  * (AM_EINVALID) messages as they are, others as "argomig: <msg>".
  */
 void am_cli_print_generate_error(int code);
+/*
+ * Reads the options generate and parameters share, [--spec FILE] and
+ * --help, for subcommand 'cmd'. Returns -1 to go on with *spec set, or
+ * the exit status to return.
+ */
+int am_cli_spec_options(int argc, char **argv, const char *cmd,
+			const char **spec);
 
 int cmd_explain(int argc, char **argv);
 int cmd_generate(int argc, char **argv);

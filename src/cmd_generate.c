@@ -61,39 +61,48 @@ void am_cli_print_generate_error(int code)
 		am_cli_error("%s", msg);
 }
 
-int cmd_generate(int argc, char **argv)
+int am_cli_spec_options(int argc, char **argv, const char *cmd,
+			const char **spec)
 {
 	static const struct option opts[] = {
 		{"spec", required_argument, NULL, 's'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	struct am_report_opts ropts = {false};
-	const char *spec = "argomig.yaml";
-	struct am_generate g;
-	struct am_lint lint;
-	size_t errors;
-	int c, ret, status = AM_EXIT_OK;
+	int c;
 
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 's':
-			spec = optarg;
+			*spec = optarg;
 			break;
 		case 'h':
-			am_cli_help(stdout, "generate");
+			am_cli_help(stdout, cmd);
 			return AM_EXIT_OK;
 		default:
-			return am_cli_usage_error("generate",
-						  "unknown option '%s'",
+			return am_cli_usage_error(cmd, "unknown option '%s'",
 						  argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
-		return am_cli_usage_error(
-			"generate", "unexpected argument '%s'", argv[optind]);
+		return am_cli_usage_error(cmd, "unexpected argument '%s'",
+					  argv[optind]);
+	return -1;
+}
+
+int cmd_generate(int argc, char **argv)
+{
+	struct am_report_opts ropts = {false};
+	const char *spec = "argomig.yaml";
+	struct am_generate g;
+	struct am_lint lint;
+	size_t errors;
+	int ret, status = AM_EXIT_OK;
+
+	if ((ret = am_cli_spec_options(argc, argv, "generate", &spec)) >= 0)
+		return ret;
 	am_lint_init(&lint);
 	am_generate_init(&g);
 	ret = am_generate_run(&g, &lint, spec, environ, NULL);

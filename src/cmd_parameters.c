@@ -7,7 +7,6 @@
  * (reference/argocd.md §3), the defaults being the values in effect now:
  * the spec with the Application's overrides applied.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -43,36 +42,14 @@ static json_t *announce(const char *name, const char *title,
 
 int cmd_parameters(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"spec", required_argument, NULL, 's'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
 	const char *path = "argomig.yaml";
 	struct am_spec *spec = NULL;
 	char replicas[32], *text;
 	json_t *arr;
-	int c, ret;
+	int ret;
 
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 's':
-			path = optarg;
-			break;
-		case 'h':
-			am_cli_help(stdout, "parameters");
-			return AM_EXIT_OK;
-		default:
-			return am_cli_usage_error("parameters",
-						  "unknown option '%s'",
-						  argv[optind - 1]);
-		}
-	}
-	if (optind < argc)
-		return am_cli_usage_error(
-			"parameters", "unexpected argument '%s'", argv[optind]);
+	if ((ret = am_cli_spec_options(argc, argv, "parameters", &path)) >= 0)
+		return ret;
 	ret = am_spec_load(&spec, path);
 	if (!ret)
 		ret = am_spec_apply_env(spec, environ);
