@@ -375,29 +375,6 @@ static int ref_dir_max(struct gitbase *gb, const char *dir,
 
 /* --- opening the repository and REF -------------------------------------- */
 
-/* The nearest directory at or above 'path' holding a .git, or NULL. */
-static char *enclosing_git_dir(const char *path)
-{
-	char *dir = xstrdup(path);
-	struct stat st;
-
-	for (;;) {
-		char *git = am_path_join(dir, ".git");
-		bool found = !lstat(git, &st);
-		char *slash;
-
-		free(git);
-		if (found)
-			return dir;
-		slash = strrchr(dir, '/');
-		if (!slash || slash == dir)
-			break;
-		*slash = '\0';
-	}
-	free(dir);
-	return NULL;
-}
-
 static int open_repo(struct gitbase *gb, char *const *paths, size_t n)
 {
 	char *start = NULL, *real = NULL;
@@ -418,7 +395,7 @@ static int open_repo(struct gitbase *gb, char *const *paths, size_t n)
 		 * libgit2 1.5 answers "not found" when git's safe.directory
 		 * check refuses a repository owned by another user.
 		 */
-		char *top = enclosing_git_dir(start);
+		char *top = am_path_git_root(start);
 
 		if (top)
 			rc = am_error_set(AM_EGIT,

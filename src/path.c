@@ -2,13 +2,15 @@
 /*
  * path.c - file-name arithmetic and "**" globs (see path.h).
  *
- * Only string work plus realpath(3)/getcwd(3); it never opens files.
+ * Only string work plus realpath(3)/getcwd(3), and lstat(2) to find a
+ * repository's .git; it never opens files.
  */
 #include <errno.h>
 #include <fnmatch.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "err.h"
@@ -117,6 +119,28 @@ static size_t seglen(const char *s)
 static const char *next_seg(const char *s, size_t len)
 {
 	return s[len] ? s + len + 1 : s + len;
+}
+
+char *am_path_git_root(const char *dir)
+{
+	char *cur = xstrdup(dir);
+	struct stat st;
+
+	for (;;) {
+		char *git = am_path_join(cur, ".git");
+		bool found = !lstat(git, &st);
+		char *slash;
+
+		free(git);
+		if (found)
+			return cur;
+		slash = strrchr(cur, '/');
+		if (!slash || slash == cur)
+			break;
+		*slash = '\0';
+	}
+	free(cur);
+	return NULL;
 }
 
 static bool seg_match(const char *pat, size_t plen, const char *s, size_t slen)

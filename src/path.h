@@ -47,6 +47,12 @@ char *am_path_relative(const char *base, const char *abs);
 char *am_path_display(const char *abs);
 
 /*
+ * The nearest directory at or above the absolute 'dir' that holds a .git
+ * (directory or file), or NULL when there is none. Owned.
+ */
+char *am_path_git_root(const char *dir);
+
+/*
  * Matches a relative '/'-separated path against a glob: each segment
  * with fnmatch(3) ('*', '?', '[...]' never cross a '/'), and a "**"
  * segment matches zero or more whole segments, so a pattern that ends

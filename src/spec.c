@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "path.h"
 #include "spec.h"
 #include "spec_node.h"
 #include "util.h"
@@ -133,29 +134,6 @@ static int resolve_path(const struct am_sparser *p, const struct am_snode *n,
 	out->col = key.col;
 	out->is_dir = S_ISDIR(st.st_mode);
 	return 0;
-}
-
-/* The nearest directory at or above 'dir' that holds .git, else 'dir'. */
-static char *find_root(const char *dir)
-{
-	char *cur = xstrdup(dir);
-
-	for (;;) {
-		char *git = xasprintf("%s/.git", cur);
-		struct stat st;
-		int found = lstat(git, &st) == 0;
-		char *slash;
-
-		free(git);
-		if (found)
-			return cur;
-		slash = strrchr(cur, '/');
-		if (!slash || slash == cur)
-			break;
-		*slash = '\0';
-	}
-	free(cur);
-	return xstrdup(dir);
 }
 
 /* --- sections ----------------------------------------------------------- */
@@ -608,7 +586,9 @@ int am_spec_load(struct am_spec **out, const char *path)
 				   path, strerror(errno));
 		goto out;
 	}
-	spec->root = find_root(spec->dir);
+	spec->root = am_path_git_root(spec->dir);
+	if (!spec->root)
+		spec->root = xstrdup(spec->dir);
 	if ((ret = am_yaml_reader_new_buf(&r, path, buf, len, NULL)))
 		goto out;
 	got = am_yaml_reader_next(r, &doc);

@@ -82,6 +82,29 @@ Test(spec, defaults)
 	am_spec_free(s);
 }
 
+Test(spec, root_is_the_nearest_directory_above_with_git)
+{
+	struct am_spec *s = NULL;
+	char *want = realpath(".", NULL);
+
+	cr_assert_eq(mkdir("apps", 0755), 0);
+	cr_assert_eq(mkdir("apps/orders", 0755), 0);
+	write_file("apps/orders/argomig.yaml", minimal);
+	cr_assert_eq(am_spec_load(&s, "apps/orders/argomig.yaml"), 0, "%s",
+		     am_error_last());
+	cr_assert_str_eq(s->root, want);
+	cr_assert_str_neq(s->dir, want);
+	am_spec_free(s);
+	/* without a .git anywhere above, the spec's own directory */
+	cr_assert_eq(rmdir(".git"), 0);
+	cr_assert_eq(am_spec_load(&s, "apps/orders/argomig.yaml"), 0, "%s",
+		     am_error_last());
+	cr_assert_str_eq(s->root, s->dir);
+	am_spec_free(s);
+	cr_assert_eq(mkdir(".git", 0755), 0);
+	free(want);
+}
+
 Test(spec, every_field)
 {
 	struct am_spec *s;
