@@ -281,6 +281,9 @@ void am_sqlnode_walk(const struct am_sqlnode *node,
 const char *am_sqlcoldef_rewrite(const struct am_sqlnode *coldef,
 				 int pg_version);
 
+/* True if column 'coldef' (a ColumnDef body) is serial, bigserial, ... */
+bool am_sqlcoldef_is_serial(const struct am_sqlnode *coldef);
+
 /*
  * (a) Destructive changes of a file, for migration-contract-too-early.
  */

@@ -109,8 +109,7 @@ static void find_volatile(const struct am_sqlnode *n, void *arg)
 			*found = volatile_fns[i];
 }
 
-const char *am_sqlcoldef_rewrite(const struct am_sqlnode *coldef,
-				 int pg_version)
+bool am_sqlcoldef_is_serial(const struct am_sqlnode *coldef)
 {
 	static const char *const serials[] = {
 		"serial", "serial2", "serial4", "serial8", "smallserial",
@@ -118,12 +117,21 @@ const char *am_sqlcoldef_rewrite(const struct am_sqlnode *coldef,
 	};
 	const char *type = last_name(am_sqlnode_get(
 		am_sqlnode_get(coldef, "typeName"), "names"));
-	const struct am_sqlnode *c;
 	size_t i;
 
 	for (i = 0; type && serials[i]; i++)
 		if (!strcmp(type, serials[i]))
-			return "a serial column's default calls nextval()";
+			return true;
+	return false;
+}
+
+const char *am_sqlcoldef_rewrite(const struct am_sqlnode *coldef,
+				 int pg_version)
+{
+	const struct am_sqlnode *c;
+
+	if (am_sqlcoldef_is_serial(coldef))
+		return "a serial column's default calls nextval()";
 	for (c = am_sqlnode_get(coldef, "constraints");
 	     c && (c = c->child); c = NULL) {
 		for (; c; c = c->next) {

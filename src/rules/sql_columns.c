@@ -51,28 +51,17 @@ int rule_sql_add_column_required(const struct am_rule *rule,
 				 struct am_lint *lint,
 				 const struct am_subject *s)
 {
-	static const char *const serials[] = {
-		"serial", "serial2", "serial4", "serial8", "smallserial",
-		"bigserial", NULL,
-	};
 	const struct am_sqlnode *st = sql_alter_table(s->stmt), *c;
 	struct am_sqlrel rel = am_sqlrel_of(am_sqlnode_get(st, "relation"));
 
 	for (c = sql_cmd_first(st); c; c = c->next) {
 		const struct am_sqlnode *col = added_column(sql_cmd(c));
-		const char *type;
-		bool serial = false;
-		size_t i;
 
-		if (!col)
-			continue;
-		type = type_last(am_sqlnode_get(col, "typeName"));
-		for (i = 0; type && serials[i]; i++)
-			serial |= !strcmp(type, serials[i]);
-		if (!has_constraint(col, "CONSTR_NOTNULL") ||
+		if (!col || !has_constraint(col, "CONSTR_NOTNULL") ||
 		    has_constraint(col, "CONSTR_DEFAULT") ||
 		    has_constraint(col, "CONSTR_GENERATED") ||
-		    has_constraint(col, "CONSTR_IDENTITY") || serial)
+		    has_constraint(col, "CONSTR_IDENTITY") ||
+		    am_sqlcoldef_is_serial(col))
 			continue;
 		am_sqlstmt_report(lint, rule, AM_SEV_OFF, s->stmt,
 				  "add the column nullable (or with a DEFAULT), backfill it in "
