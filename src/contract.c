@@ -62,14 +62,7 @@ bool am_contract_dir_searched(const char *name)
 {
 	static const char *const skip[] = {"vendor", "node_modules",
 					   "third_party"};
-	size_t i;
-
-	if (name[0] == '.')
-		return false;
-	for (i = 0; i < AM_ARRAY_SIZE(skip); i++)
-		if (!strcmp(name, skip[i]))
-			return false;
-	return true;
+	return name[0] != '.' && !am_str_in(skip, AM_ARRAY_SIZE(skip), name);
 }
 
 bool am_contract_file_searched(const char *name)
@@ -86,10 +79,7 @@ bool am_contract_file_searched(const char *name)
 		if (n > k && !strcasecmp(name + n - k, prose[i]))
 			return false;
 	}
-	for (i = 0; i < AM_ARRAY_SIZE(dumps); i++)
-		if (!strcmp(name, dumps[i]))
-			return false;
-	return true;
+	return !am_str_in(dumps, AM_ARRAY_SIZE(dumps), name);
 }
 
 static bool ident_char(unsigned char ch)

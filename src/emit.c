@@ -43,14 +43,12 @@ static bool is_numberish_char(char c)
 bool am_emit_plain_is_ambiguous(const char *s)
 {
 	const char *p = s;
-	size_t i;
 
 	if (!*s || *s == ':' || *s == '?')
 		return true; /* empty, or an indicator a reader may trip on */
-	if (strchr("~nNyYtTfFoO.+-=<", *s))
-		for (i = 0; i < AM_ARRAY_SIZE(reserved_words); i++)
-			if (!strcmp(s, reserved_words[i]))
-				return true;
+	if (strchr("~nNyYtTfFoO.+-=<", *s) &&
+	    am_str_in(reserved_words, AM_ARRAY_SIZE(reserved_words), s))
+		return true;
 	/*
 	 * Anything that starts like a number and is made only of characters
 	 * a number, a version or a timestamp can hold: ints in every base,

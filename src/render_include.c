@@ -31,16 +31,12 @@ static bool is_workload(json_t *obj)
 {
 	const char *kind = json_string_value(json_object_get(obj, "kind"));
 	const char *api = json_string_value(json_object_get(obj, "apiVersion"));
-	size_t i;
 
 	if (!kind || !api)
 		return false;
 	if (!strcmp(kind, "Rollout"))
 		return am_starts_with(api, "argoproj.io/");
-	for (i = 0; i < AM_ARRAY_SIZE(workload_kinds); i++)
-		if (!strcmp(kind, workload_kinds[i]))
-			return true;
-	return false;
+	return am_str_in(workload_kinds, AM_ARRAY_SIZE(workload_kinds), kind);
 }
 
 /* Gives a workload without argocd.argoproj.io/sync-wave the wave "1". */

@@ -297,6 +297,16 @@ bool am_ends_with(const char *s, const char *suffix)
 	return n >= m && !strcmp(s + n - m, suffix);
 }
 
+bool am_str_in(const char *const *list, size_t n, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(list[i], s))
+			return true;
+	return false;
+}
+
 int am_hexval(int c)
 {
 	if (c >= '0' && c <= '9')

@@ -271,16 +271,6 @@ out:
 	return err;
 }
 
-static bool in_list(const char *const *list, size_t n, const char *s)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (!strcmp(list[i], s))
-			return true;
-	return false;
-}
-
 struct jdbc_state {
 	struct am_kvlist *out, *dropped, *ignored;
 	char *options;		/* combined options and currentSchema */
@@ -296,7 +286,7 @@ static int map_property(struct jdbc_state *st, const char *key,
 		if (strcmp(renamed[i].jdbc, key))
 			continue;
 		if (!strcmp(key, "sslmode") &&
-		    !in_list(sslmodes, AM_ARRAY_SIZE(sslmodes), val))
+		    !am_str_in(sslmodes, AM_ARRAY_SIZE(sslmodes), val))
 			return am_error_set(AM_EPARSE,
 					    "FLYWAY_URL: sslmode must be disable, allow, prefer, require, verify-ca or verify-full");
 		am_kvlist_set(st->out, renamed[i].libpq, val);
@@ -364,7 +354,7 @@ static int map_property(struct jdbc_state *st, const char *key,
 			      "no libpq equivalent; the preflight uses connect_timeout and its own statement_timeout");
 		return 0;
 	}
-	if (in_list(driver_only, AM_ARRAY_SIZE(driver_only), key)) {
+	if (am_str_in(driver_only, AM_ARRAY_SIZE(driver_only), key)) {
 		am_kvlist_add(st->ignored, key, "changes only the JDBC driver");
 		return 0;
 	}

@@ -70,16 +70,6 @@ static const char *find_nocase(const char *const *list, size_t n,
 	return NULL;
 }
 
-static bool in_list(const char *const *list, size_t n, const char *item)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (!strcmp(list[i], item))
-			return true;
-	return false;
-}
-
 /* A check over the items of one annotation, reporting at its key. */
 struct ann_scan {
 	const struct am_rule *rule;
@@ -111,7 +101,7 @@ static bool argo_hook_check(const char *item, void *ctx)
 	const char *fix;
 	char hint[96];
 
-	if (in_list(argo_hooks, AM_ARRAY_SIZE(argo_hooks), item))
+	if (am_str_in(argo_hooks, AM_ARRAY_SIZE(argo_hooks), item))
 		return false;
 	fix = find_nocase(argo_hooks, AM_ARRAY_SIZE(argo_hooks), item);
 	if (fix)
@@ -140,7 +130,7 @@ static bool helm_hook_check(const char *item, void *ctx)
 
 	if (am_helm_hook_type(item) || !strcmp(item, "crd-install"))
 		return false;
-	if (in_list(helm_ignored, AM_ARRAY_SIZE(helm_ignored), item))
+	if (am_str_in(helm_ignored, AM_ARRAY_SIZE(helm_ignored), item))
 		am_object_report(sc->lint, sc->rule, AM_SEV_WARNING, sc->obj,
 				 sc->ptr.buf, AM_AT_KEY,
 				 "Argo CD runs only pre/post-install, pre/post-upgrade and pre/post-delete Helm hooks; add argocd.argoproj.io/hook if the object must run under Argo CD",
@@ -195,7 +185,7 @@ static bool policy_check(const char *item, void *ctx)
 	struct ann_scan *sc = &ps->sc;
 	const char *const *list = ps->helm ? helm_policies : argo_policies;
 
-	if (in_list(list, 3, item)) {
+	if (am_str_in(list, 3, item)) {
 		ps->valid++;
 		if (!strcmp(item, list[2]))
 			ps->before_hook_creation = true;
@@ -357,7 +347,7 @@ static bool sync_option_check(const char *item, void *ctx)
 	const char *fix;
 	char hint[128];
 
-	if (in_list(sync_options, AM_ARRAY_SIZE(sync_options), item))
+	if (am_str_in(sync_options, AM_ARRAY_SIZE(sync_options), item))
 		return false;
 	fix = find_nocase(sync_options, AM_ARRAY_SIZE(sync_options), item);
 	if (fix)

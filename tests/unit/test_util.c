@@ -133,3 +133,14 @@ Test(util, error_set_may_quote_the_last_message)
 	cr_assert_eq(am_error_code(), AM_EINVALID);
 	am_error_clear();
 }
+
+Test(util, str_in_matches_whole_strings_only)
+{
+	static const char *const list[] = {"Sync", "PreSync"};
+
+	cr_assert(am_str_in(list, AM_ARRAY_SIZE(list), "PreSync"));
+	cr_assert(!am_str_in(list, AM_ARRAY_SIZE(list), "presync"));
+	cr_assert(!am_str_in(list, AM_ARRAY_SIZE(list), "Pre"));
+	cr_assert(!am_str_in(list, 1, "PreSync"));
+	cr_assert(!am_str_in(list, 0, "Sync"));
+}
