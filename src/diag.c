@@ -27,15 +27,13 @@ const char *am_severity_name(enum am_severity sev)
 
 int am_severity_parse(enum am_severity *out, const char *name)
 {
-	size_t i;
+	int i = am_str_index(severity_names, AM_ARRAY_SIZE(severity_names),
+			     name);
 
-	for (i = 0; i < AM_ARRAY_SIZE(severity_names); i++) {
-		if (!strcmp(name, severity_names[i])) {
-			*out = (enum am_severity)i;
-			return 0;
-		}
-	}
-	return -1;
+	if (i < 0)
+		return -1;
+	*out = (enum am_severity)i;
+	return 0;
 }
 
 void am_diags_init(struct am_diags *d)

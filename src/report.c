@@ -39,15 +39,12 @@ static const char *const format_names[] = {
 
 int am_format_parse(enum am_format *out, const char *name)
 {
-	size_t i;
+	int i = am_str_index(format_names, AM_ARRAY_SIZE(format_names), name);
 
-	for (i = 0; i < AM_ARRAY_SIZE(format_names); i++) {
-		if (!strcmp(name, format_names[i])) {
-			*out = (enum am_format)i;
-			return 0;
-		}
-	}
-	return -1;
+	if (i < 0)
+		return -1;
+	*out = (enum am_format)i;
+	return 0;
 }
 
 const char *am_format_name(enum am_format fmt)

@@ -275,17 +275,15 @@ static int parse_tool(const struct am_sparser *p, const struct am_snode *mig)
 	struct am_spec_migration *m = &p->spec->migration;
 	char *tool = NULL;
 	struct am_snode n;
-	size_t i;
-	int ret;
+	int i, ret;
 
 	if ((ret = am_sparser_string(p, mig, "tool", "flyway", false, &tool)))
 		return ret;
-	for (i = 0; i < AM_ARRAY_SIZE(tool_names); i++) {
-		if (!strcmp(tool, tool_names[i])) {
-			m->tool = (enum am_tool)i;
-			free(tool);
-			return 0;
-		}
+	i = am_str_index(tool_names, AM_ARRAY_SIZE(tool_names), tool);
+	if (i >= 0) {
+		m->tool = (enum am_tool)i;
+		free(tool);
+		return 0;
 	}
 	am_snode_child(&n, mig, "tool");
 	ret = am_sparser_err(p, n.ptr,

@@ -297,14 +297,19 @@ bool am_ends_with(const char *s, const char *suffix)
 	return n >= m && !strcmp(s + n - m, suffix);
 }
 
-bool am_str_in(const char *const *list, size_t n, const char *s)
+int am_str_index(const char *const *list, size_t n, const char *s)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
 		if (!strcmp(list[i], s))
-			return true;
-	return false;
+			return (int)i;
+	return -1;
+}
+
+bool am_str_in(const char *const *list, size_t n, const char *s)
+{
+	return am_str_index(list, n, s) >= 0;
 }
 
 int am_hexval(int c)

@@ -77,6 +77,8 @@ void am_names_free(char **names, size_t nr);
 bool am_streq(const char *a, const char *b);	/* NULL-safe */
 bool am_starts_with(const char *s, const char *prefix);
 bool am_ends_with(const char *s, const char *suffix);
+/* The index of 's' among the 'n' strings of 'list', or -1. */
+int am_str_index(const char *const *list, size_t n, const char *s);
 /* True if 's' is one of the 'n' strings of 'list'. */
 bool am_str_in(const char *const *list, size_t n, const char *s);
 /* The value of hex digit c (either case), or -1 if c is not one. */

@@ -134,7 +134,7 @@ Test(util, error_set_may_quote_the_last_message)
 	am_error_clear();
 }
 
-Test(util, str_in_matches_whole_strings_only)
+Test(util, str_in_and_str_index_match_whole_strings_only)
 {
 	static const char *const list[] = {"Sync", "PreSync"};
 
@@ -143,4 +143,7 @@ Test(util, str_in_matches_whole_strings_only)
 	cr_assert(!am_str_in(list, AM_ARRAY_SIZE(list), "Pre"));
 	cr_assert(!am_str_in(list, 1, "PreSync"));
 	cr_assert(!am_str_in(list, 0, "Sync"));
+	cr_assert_eq(am_str_index(list, AM_ARRAY_SIZE(list), "Sync"), 0);
+	cr_assert_eq(am_str_index(list, AM_ARRAY_SIZE(list), "PreSync"), 1);
+	cr_assert_eq(am_str_index(list, AM_ARRAY_SIZE(list), "PostSync"), -1);
 }
