@@ -21,7 +21,9 @@ check() { # check NAME GOT WANT
 	fi
 }
 
-version=$(make -s -C "$top" --no-print-directory print-version)
+# a clean environment: under make -j the inherited MAKEFLAGS make the
+# inner make print "Entering directory" into the version
+version=$(env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$top" --no-print-directory print-version)
 revision=$(cd "$top" && sh tools/revision.sh)
 check "--version" "$("$argomig" --version)" "argomig $version (git $revision)"
 check "version command" "$("$argomig" version)" "argomig $version (git $revision)"
