@@ -12,6 +12,7 @@
 # least 20x faster than kustomize. Without kubectl the comparison is
 # skipped with a message.
 set -eu
+. "$(dirname "$0")/lib.sh"
 argomig=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 dir=$2
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -44,12 +45,6 @@ wall() {
 		if [ -z "$best" ] || [ "$t" -lt "$best" ]; then best=$t; fi
 	done
 	awk -v ns="$best" 'BEGIN { printf "%.2f", ns / 1e6 }'
-}
-
-# Peak resident set size in MiB.
-rss() {
-	/usr/bin/time -f '%M' "$@" 2>&1 >/dev/null | tail -n 1 |
-		awk '{ printf "%.1f", $1 / 1024 }'
 }
 
 render >"$dir/rendered.yaml"

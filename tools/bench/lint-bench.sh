@@ -14,6 +14,7 @@ argomig=$1
 parse=$2
 dir=$3
 here=$(dirname "$0")
+. "$here/lib.sh"
 n=10000
 mkdir -p "$dir/10x"
 if [ ! -f "$dir/1x.yaml" ] || [ "$here/gen-k8s-corpus.sh" -nt "$dir/1x.yaml" ]; then
@@ -29,28 +30,8 @@ instructions() {
 		sed -n 's/.*refs: *//p' | tr -d ,
 }
 
-# The minimum wall time of 5 runs, in seconds.
-wall() {
-	best=
-	for _ in 1 2 3 4 5; do
-		t0=$(date +%s%N)
-		"$@" >/dev/null 2>&1 || true
-		t1=$(date +%s%N)
-		t=$((t1 - t0))
-		if [ -z "$best" ] || [ "$t" -lt "$best" ]; then best=$t; fi
-	done
-	awk -v ns="$best" 'BEGIN { printf "%.3f", ns / 1e9 }'
-}
-
-# Peak resident set size in MB.
-rss() {
-	/usr/bin/time -f '%M' "$@" 2>&1 >/dev/null | tail -n 1 |
-		awk '{ printf "%.1f", $1 / 1024 }'
-}
-
 rss_stdin() {
-	/usr/bin/time -f '%M' sh -c "$1" 2>&1 >/dev/null | tail -n 1 |
-		awk '{ printf "%.1f", $1 / 1024 }'
+	rss sh -c "$1"
 }
 
 echo "argomig lint bench: $n objects, $bytes bytes (tools/bench/gen-k8s-corpus.sh)"

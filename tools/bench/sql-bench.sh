@@ -12,25 +12,13 @@ argomig=$1
 squawk=$2
 dir=$3
 here=$(dirname "$0")
+. "$here/lib.sh"
 n=2000
 if [ ! -d "$dir/db/migration" ] || [ "$here/gen-sql-corpus.sh" -nt "$dir/db/migration" ]; then
 	sh "$here/gen-sql-corpus.sh" "$dir" "$n"
 fi
 files=$(find "$dir/db/migration" -name '*.sql' | sort)
 bytes=$(cat $files | wc -c)
-
-# The minimum wall time of 5 runs, in seconds.
-wall() {
-	best=
-	for _ in 1 2 3 4 5; do
-		t0=$(date +%s%N)
-		"$@" >/dev/null 2>&1 || true
-		t1=$(date +%s%N)
-		t=$((t1 - t0))
-		if [ -z "$best" ] || [ "$t" -lt "$best" ]; then best=$t; fi
-	done
-	awk -v ns="$best" 'BEGIN { printf "%.3f", ns / 1e9 }'
-}
 
 # The minimum CPU time (user + system) of 5 runs, in seconds.
 cpu() {
