@@ -59,7 +59,9 @@ CORE_SRC := \
 	src/report.c \
 	src/rules/registry.c \
 	src/util.c \
-	src/yaml_load.c
+	src/yaml_load.c \
+	src/yaml_scalar.c \
+	src/yaml_scan.c
 
 # Kubernetes manifests: YAML loading, manifest accessors, rules.
 K8S_SRC := \

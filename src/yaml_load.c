@@ -23,14 +23,8 @@
 #include "err.h"
 #include "util.h"
 #include "yaml_load.h"
-
-#define COMMENT_MAX 4096	/* longest directive comment kept */
-#define RING 4096		/* remembered line starts and leading tabs */
-
-struct source_comment {
-	int line;
-	char *path;
-};
+#include "yaml_scalar.h"
+#include "yaml_scan.h"
 
 struct anchor {
 	char *name;
@@ -54,11 +48,6 @@ struct frame {
 	size_t nodes_at_start;
 };
 
-struct line_start {
-	size_t off;		/* byte offset of the first byte of the line */
-	int line;
-};
-
 struct am_yaml_reader {
 	char *name;
 	struct am_yaml_limits lim;
@@ -76,23 +65,7 @@ struct am_yaml_reader {
 
 	struct am_yaml_problem *problems;
 	size_t nproblems, aproblems;
-	struct am_comment *comments;
-	size_t ncomments, acomments;
-	struct source_comment *sources;
-	size_t nsources, asources;
-
-	/* read-handler scanner state */
-	size_t total;		/* bytes fed to libyaml */
-	int line;		/* current line, 1-based */
-	int col;		/* bytes into the line, 1-based next column */
-	enum { AT_INDENT, IN_COMMENT, IN_TEXT } state;
-	bool prev_cr;
-	int comment_col;
-	struct am_buf comment;
-	struct line_start *starts;	/* RING entries, not zeroed */
-	size_t nstarts;		/* total recorded; ring index is nstarts % RING */
-	struct am_loc *tabs;	/* RING entries, not zeroed */
-	size_t ntabs;
+	struct am_yaml_scan scan;	/* what libyaml does not report */
 
 	/* per-document build state */
 	struct frame *stack;
@@ -132,105 +105,6 @@ static void add_problem(struct am_yaml_reader *r, struct am_loc at,
 
 /* --- the read handler and its scanner ---------------------------------- */
 
-static void end_comment(struct am_yaml_reader *r)
-{
-	const char *t = r->comment.buf;
-
-	if (am_starts_with(t, "argomig:")) {
-		struct am_comment *c;
-
-		AM_GROW(r->comments, r->acomments, r->ncomments + 1);
-		c = &r->comments[r->ncomments++];
-		c->line = r->line;
-		c->col = r->comment_col;
-		c->text = xstrdup(t);
-	} else if (am_starts_with(t, "Source:")) {
-		struct source_comment *s;
-
-		t += strlen("Source:");
-		while (*t == ' ' || *t == '\t')
-			t++;
-		if (*t) {
-			AM_GROW(r->sources, r->asources, r->nsources + 1);
-			s = &r->sources[r->nsources++];
-			s->line = r->line;
-			s->path = xstrdup(t);
-		}
-	}
-	am_buf_reset(&r->comment);
-}
-
-static void new_line(struct am_yaml_reader *r, size_t next_off)
-{
-	if (r->state == IN_COMMENT)
-		end_comment(r);
-	r->line++;
-	r->col = 1;
-	r->state = AT_INDENT;
-	r->starts[r->nstarts % RING].off = next_off;
-	r->starts[r->nstarts % RING].line = r->line;
-	r->nstarts++;
-}
-
-/*
- * Follows lines through the bytes fed to libyaml. Only the start of a
- * line is looked at byte by byte (indentation, '#'); the rest of a text
- * line is skipped with memchr.
- */
-static void scan(struct am_yaml_reader *r, const unsigned char *p, size_t n)
-{
-	size_t i = 0;
-
-	while (i < n) {
-		unsigned char c = p[i];
-		size_t off = r->total + i;
-
-		if (c == '\n') {
-			if (r->prev_cr) {	/* the \n of \r\n */
-				r->prev_cr = false;
-				r->starts[(r->nstarts - 1) % RING].off = off + 1;
-			} else {
-				new_line(r, off + 1);
-			}
-			i++;
-			continue;
-		}
-		if (c == '\r') {
-			new_line(r, off + 1);
-			r->prev_cr = true;
-			i++;
-			continue;
-		}
-		r->prev_cr = false;
-		if (r->state == IN_TEXT) {	/* nothing to see until the line ends */
-			const unsigned char *nl = memchr(p + i, '\n', n - i);
-			const unsigned char *cr = memchr(p + i, '\r', nl ? (size_t)(nl - p) - i : n - i);
-			size_t stop = cr ? (size_t)(cr - p) : nl ? (size_t)(nl - p) : n;
-
-			r->col += (int)(stop - i);
-			i = stop;
-			continue;
-		}
-		if (r->state == AT_INDENT) {
-			if (c == '\t') {
-				r->tabs[r->ntabs % RING].line = r->line;
-				r->tabs[r->ntabs % RING].col = r->col;
-				r->ntabs++;
-			} else if (c == '#') {
-				r->state = IN_COMMENT;
-				r->comment_col = r->col;
-			} else if (c != ' ') {
-				r->state = IN_TEXT;
-			}
-		} else if (r->comment.len || (c != ' ' && c != '\t')) {
-			if (r->comment.len < COMMENT_MAX)
-				am_buf_addch(&r->comment, c);
-		}
-		r->col++;
-		i++;
-	}
-}
-
 static int read_handler(void *data, unsigned char *buffer, size_t size,
 			size_t *size_read)
 {
@@ -248,47 +122,13 @@ static int read_handler(void *data, unsigned char *buffer, size_t size,
 		memcpy(buffer, r->buf + r->pos, n);
 		r->pos += n;
 	}
-	if (r->total + n > r->lim.max_bytes) {
+	if (r->scan.total + n > r->lim.max_bytes) {
 		r->too_big = true;
 		return 0;
 	}
-	scan(r, buffer, n);
-	r->total += n;
+	am_yaml_scan_feed(&r->scan, buffer, n);
 	*size_read = n;
 	return 1;
-}
-
-/* The 1-based line and byte column of byte offset 'off', if remembered. */
-static struct am_loc offset_loc(const struct am_yaml_reader *r, size_t off)
-{
-	struct am_loc l = { 1, (int)off + 1 };
-	size_t i, first = r->nstarts > RING ? r->nstarts - RING : 0;
-
-	for (i = r->nstarts; i > first; i--) {
-		const struct line_start *s = &r->starts[(i - 1) % RING];
-
-		if (s->off <= off) {
-			l.line = s->line;
-			l.col = (int)(off - s->off) + 1;
-			return l;
-		}
-	}
-	if (first) {	/* older than we remember: the best we know */
-		l.line = r->starts[first % RING].line;
-		l.col = 1;
-	}
-	return l;
-}
-
-static bool is_indent_tab(const struct am_yaml_reader *r, struct am_loc at)
-{
-	size_t i, first = r->ntabs > RING ? r->ntabs - RING : 0;
-
-	for (i = first; i < r->ntabs; i++)
-		if (r->tabs[i % RING].line == at.line &&
-		    r->tabs[i % RING].col <= at.col)
-			return true;
-	return false;
 }
 
 /* --- setup ----------------------------------------------------------- */
@@ -301,16 +141,7 @@ static int reader_new(struct am_yaml_reader **out, const char *name,
 
 	r->name = xstrdup(name);
 	r->lim = lim ? *lim : defaults;
-	r->line = 1;
-	r->col = 1;
-	r->state = AT_INDENT;
-	/* a reader per spec and per self-check: no need to clear 96 KiB */
-	r->starts = xmalloc(RING * sizeof(*r->starts));
-	r->tabs = xmalloc(RING * sizeof(*r->tabs));
-	r->starts[0].off = 0;
-	r->starts[0].line = 1;
-	r->nstarts = 1;
-	am_buf_init(&r->comment);
+	am_yaml_scan_init(&r->scan);
 	am_buf_init(&r->path);
 	if (!yaml_parser_initialize(&r->parser)) {	/* libyaml: 1 is success */
 		am_yaml_reader_free(r);
@@ -463,123 +294,6 @@ static void path_truncate(struct am_buf *path, size_t len)
 		path->buf[len] = '\0';
 }
 
-static bool is_one_of(const char *s, const char *const *list)
-{
-	for (; *list; list++)
-		if (!strcmp(s, *list))
-			return true;
-	return false;
-}
-
-/* An integer as go-yaml v2 (and so Kubernetes) reads a plain scalar. */
-static bool parse_int(const char *s, json_int_t *out)
-{
-	char clean[72], *end;
-	const char *p;
-	size_t n = 0;
-	int base = 10;
-	long long v;
-	bool neg = false;
-
-	for (p = s; *p; p++) {
-		if (*p == '_')
-			continue;
-		if (n + 1 >= sizeof(clean))
-			return false;
-		clean[n++] = *p;
-	}
-	clean[n] = '\0';
-	p = clean;
-	if (*p == '+' || *p == '-')
-		neg = *p++ == '-';
-	if (!*p)
-		return false;
-	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
-		base = 16;
-		p += 2;
-	} else if (p[0] == '0' && (p[1] == 'b' || p[1] == 'B')) {
-		base = 2;
-		p += 2;
-	} else if (p[0] == '0' && (p[1] == 'o' || p[1] == 'O')) {
-		base = 8;
-		p += 2;
-	} else if (p[0] == '0' && p[1]) {
-		base = 8;
-		p += 1;
-	}
-	if (!*p || *p == '+' || *p == '-')
-		return false;
-	errno = 0;
-	v = strtoll(p, &end, base);
-	if (*end || errno)
-		return false;
-	*out = neg ? -v : v;
-	return true;
-}
-
-static bool parse_float(const char *s, double *out)
-{
-	static const char *const inf[] = { ".inf", ".Inf", ".INF", "+.inf",
-					   "+.Inf", "+.INF", NULL };
-	static const char *const ninf[] = { "-.inf", "-.Inf", "-.INF", NULL };
-	static const char *const nan[] = { ".nan", ".NaN", ".NAN", NULL };
-	const char *p;
-	char *end;
-	bool digit = false;
-
-	if (is_one_of(s, inf) || is_one_of(s, ninf) || is_one_of(s, nan))
-		return false;	/* JSON has no such numbers: keep the text */
-	for (p = s; *p; p++) {
-		if (*p >= '0' && *p <= '9')
-			digit = true;
-		else if (!strchr("+-.eE", *p))
-			return false;
-	}
-	if (!digit)
-		return false;
-	errno = 0;
-	*out = strtod(s, &end);
-	return !*end && !errno && isfinite(*out);
-}
-
-/*
- * A plain scalar resolved as Kubernetes' YAML 1.1 reader resolves it.
- * Most scalars are names and words: only a few first characters can
- * start anything but a string, so look at the first one before comparing.
- */
-static json_t *resolve_plain(const char *s, size_t len)
-{
-	static const char *const nulls[] = { "~", "null", "Null", "NULL", NULL };
-	static const char *const trues[] = { "y", "Y", "yes", "Yes", "YES",
-					     "true", "True", "TRUE", "on",
-					     "On", "ON", NULL };
-	static const char *const falses[] = { "n", "N", "no", "No", "NO",
-					      "false", "False", "FALSE", "off",
-					      "Off", "OFF", NULL };
-	json_int_t i;
-	double d;
-
-	if (!len)
-		return json_null();
-	if (len <= 5 && strchr("~nNyYtTfFoO", s[0])) {
-		if (is_one_of(s, nulls))
-			return json_null();
-		if (is_one_of(s, trues))
-			return json_true();
-		if (is_one_of(s, falses))
-			return json_false();
-	}
-	if ((s[0] >= '0' && s[0] <= '9') || s[0] == '-' || s[0] == '+' ||
-	    s[0] == '.') {
-		if (parse_int(s, &i))
-			return json_integer(i);
-		if (parse_float(s, &d))
-			return json_real(d);
-	}
-	/* libyaml has already checked the UTF-8 */
-	return json_stringn_nocheck(s, len);
-}
-
 static json_t *scalar_value(const yaml_event_t *ev)
 {
 	const char *s = (const char *)ev->data.scalar.value;
@@ -590,7 +304,7 @@ static json_t *scalar_value(const yaml_event_t *ev)
 	/* libyaml has already checked the UTF-8 */
 	if (tag || !ev->data.scalar.plain_implicit || memchr(s, '\0', len))
 		return json_stringn_nocheck(s, len);
-	return resolve_plain(s, len);
+	return am_yaml_scalar_resolve(s, len);
 }
 
 /* A mapping key as text: scalars as written, other scalar JSON as dumped. */
@@ -817,7 +531,7 @@ static int parser_failure(struct am_yaml_reader *r)
 		return am_error_set(AM_ERROR, "cannot read '%s': %s", r->name,
 				    strerror(r->io_errno));
 	if (p->error == YAML_READER_ERROR) {
-		at = offset_loc(r, p->problem_offset);
+		at = am_yaml_scan_offset_loc(&r->scan, p->problem_offset);
 		if (p->problem_value == 0 && p->problem && strstr(p->problem, "control"))
 			add_problem(r, at, "NUL byte in the file");
 		else if (p->problem && strstr(p->problem, "control"))
@@ -831,7 +545,7 @@ static int parser_failure(struct am_yaml_reader *r)
 	if (p->error == YAML_MEMORY_ERROR)
 		return am_error_set(AM_ERROR, "out of memory parsing '%s'", r->name);
 	at = mark_loc(p->problem_mark);
-	if (is_indent_tab(r, at)) {
+	if (am_yaml_scan_is_indent_tab(&r->scan, at)) {
 		add_problem(r, at, "tab character in indentation (YAML allows only spaces)");
 	} else if (p->context && (p->context_mark.line != p->problem_mark.line ||
 				  p->context_mark.column != p->problem_mark.column)) {
@@ -847,30 +561,6 @@ static int parser_failure(struct am_yaml_reader *r)
 		add_problem(r, at, "%s", p->problem ? p->problem : "syntax error");
 	}
 	return 0;
-}
-
-/* The Helm template path for a document whose root starts at 'line'. */
-static char *take_source(struct am_yaml_reader *r, int line)
-{
-	char *found = NULL;
-	size_t i, keep = 0;
-
-	for (i = 0; i < r->nsources; i++) {
-		struct source_comment *s = &r->sources[i];
-
-		if (s->line < line) {
-			if (s->line > r->prev_doc_end) {
-				free(found);
-				found = s->path;
-			} else {
-				free(s->path);
-			}
-		} else {
-			r->sources[keep++] = *s;
-		}
-	}
-	r->nsources = keep;
-	return found;
 }
 
 int am_yaml_reader_next(struct am_yaml_reader *r, struct am_yaml_doc *doc)
@@ -912,7 +602,8 @@ int am_yaml_reader_next(struct am_yaml_reader *r, struct am_yaml_doc *doc)
 			doc->root = r->root;
 			doc->locs = r->locs;
 			doc->start = r->root_at;
-			doc->source = take_source(r, r->root_at.line);
+			doc->source = am_yaml_scan_take_source(&r->scan, r->prev_doc_end,
+							       r->root_at.line);
 			r->root = NULL;
 			r->locs = NULL;
 			r->prev_doc_end = end_line;
@@ -956,8 +647,8 @@ const struct am_yaml_problem *am_yaml_reader_problems(
 const struct am_comment *am_yaml_reader_comments(
 	const struct am_yaml_reader *r, size_t *n)
 {
-	*n = r->ncomments;
-	return r->comments;
+	*n = r->scan.ncomments;
+	return r->scan.comments;
 }
 
 void am_yaml_doc_release(struct am_yaml_doc *doc)
@@ -980,20 +671,12 @@ void am_yaml_reader_free(struct am_yaml_reader *r)
 	for (i = 0; i < r->nproblems; i++)
 		free(r->problems[i].message);
 	free(r->problems);
-	for (i = 0; i < r->ncomments; i++)
-		free(r->comments[i].text);
-	free(r->comments);
-	for (i = 0; i < r->nsources; i++)
-		free(r->sources[i].path);
-	free(r->sources);
 	for (i = 0; i < r->astack; i++)
 		am_buf_release(&r->stack[i].key);
 	free(r->stack);
 	free(r->anchors);
-	am_buf_release(&r->comment);
+	am_yaml_scan_release(&r->scan);
 	am_buf_release(&r->path);
-	free(r->starts);
-	free(r->tabs);
 	free(r->name);
 	free(r);
 }
