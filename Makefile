@@ -88,7 +88,9 @@ SQL_SRC := \
 	src/rules/sql_locks.c \
 	src/sqlfile.c \
 	src/sqllint.c \
-	src/sqlops.c
+	src/sqlops.c \
+	src/sqltext.c \
+	src/sqltree.c
 
 # generate: spec, rendering, emission.
 GEN_SRC := \
@@ -130,6 +132,8 @@ PREFLIGHT_SHARED := \
 	src/migfile.c \
 	src/sqlfile.c \
 	src/sqlops.c \
+	src/sqltext.c \
+	src/sqltree.c \
 	src/util.c
 
 DOCS    := $(sort $(wildcard docs/rules/*.md))
