@@ -24,7 +24,7 @@ multitool=$top/tools/node/node_modules/@microsoft/sarif-multitool-linux/Sarif.Mu
 export NODE_PATH="$top/tools/node/node_modules"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/argomig-ci.XXXXXX") || exit 2
 trap 'rm -rf "$tmp"' EXIT INT TERM
-version=$(make -s -C "$top" --no-print-directory print-version)
+version=$(sh "$top/tools/version.sh")
 export ARGOMIG_VERSION=$version
 fail=0
 n=0

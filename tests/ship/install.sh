@@ -20,7 +20,7 @@ validate="node $top/tools/node/validate-k8s.js"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/argomig-install.XXXXXX") || exit 2
 trap 'rm -rf "$tmp"' EXIT INT TERM
 cd "$top" || exit 2
-version=$(make -s --no-print-directory print-version)
+version=$(sh "$top/tools/version.sh")
 fail=0
 n=0
 # step NAME COMMAND...: run it; on failure show its output.

@@ -21,9 +21,10 @@ check() { # check NAME GOT WANT
 	fi
 }
 
-# a clean environment: under make -j the inherited MAKEFLAGS make the
-# inner make print "Entering directory" into the version
-version=$(env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$top" --no-print-directory print-version)
+version=$(sh "$top/tools/version.sh")
+check "make print-version agrees" \
+	"$(env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$top" --no-print-directory print-version)" \
+	"$version"
 revision=$(cd "$top" && sh tools/revision.sh)
 check "--version" "$("$argomig" --version)" "argomig $version (git $revision)"
 check "version command" "$("$argomig" version)" "argomig $version (git $revision)"
