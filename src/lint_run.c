@@ -122,6 +122,9 @@ void am_lint_run_release(struct am_lint_run *run)
 	}
 	free(run->files);
 	free(run->index);
+	free(run->sql);
+	free(run->sql_input);
+	free(run->notes_at);
 	for (i = 0; i < run->nnotes; i++)
 		free(run->notes[i]);
 	free(run->notes);
@@ -290,13 +293,51 @@ static int config_of(struct am_lint_run *run, const struct am_input_file *in,
 	return ret;
 }
 
+/*
+ * Lints the SQL files of the inputs so far. When the files of input k
+ * cannot be read, the run stops there: the notes of later inputs go.
+ */
+static int sql_flush(struct am_lint_run *run)
+{
+	size_t failed = 0, i;
+	int ret;
+
+	if (!run->nsql)
+		return 0;
+	ret = am_sql_lint_groups(run->lint, run->sql, run->sql_input,
+				 run->nsql, &failed);
+	run->nsql = 0;
+	if (ret < 0 && failed < run->ninputs) {
+		for (i = run->notes_at[failed]; i < run->nnotes; i++)
+			free(run->notes[i]);
+		run->nnotes = run->notes_at[failed];
+	}
+	return ret;
+}
+
+/* Input 'arg' failed: the SQL files of earlier inputs come first. */
+static int input_failed(struct am_lint_run *run, int ret)
+{
+	char *msg;
+
+	if (!run->nsql)
+		return ret;
+	msg = xstrdup(am_error_last());
+	if (sql_flush(run) == 0)
+		am_error_set(ret, "%s", msg);
+	else
+		ret = am_error_code();
+	free(msg);
+	return ret;
+}
+
 int am_lint_run_input(struct am_lint_run *run, const char *arg)
 {
 	struct am_lint *lint = run->lint;
 	struct am_input in = AM_INPUT_INIT;
 	struct am_objset *set = NULL;
 	const char **sql = NULL;
-	size_t nsql = 0, asql = 0, i;
+	size_t nsql = 0, asql = 0, input, i;
 	int ret;
 
 	ret = am_input_expand(&in, arg);
@@ -305,6 +346,9 @@ int am_lint_run_input(struct am_lint_run *run, const char *arg)
 		run->notes[run->nnotes++] = in.notes[i];
 	}
 	in.nnotes = 0;
+	input = run->ninputs++;
+	AM_GROW(run->notes_at, run->anotes_at, run->ninputs);
+	run->notes_at[input] = run->nnotes;
 	if (ret < 0)
 		goto out;
 	set = am_objset_new();
@@ -345,10 +389,18 @@ int am_lint_run_input(struct am_lint_run *run, const char *arg)
 	 * SQL migrations of this input, all at once (rules over a migration
 	 * directory need every file): sql[0..nsql) are their paths, sorted,
 	 * ignored paths already dropped, each with its configuration in
-	 * run->files (am_lint_enter_file() switches to it).
+	 * run->files (am_lint_enter_file() switches to it). Queued: they are
+	 * linted with those of the other inputs (sql_flush).
 	 */
-	ret = am_sql_lint_files(lint, sql, nsql);
+	AM_GROW(run->sql, run->asql, run->nsql + nsql);
+	AM_GROW(run->sql_input, run->asql_input, run->nsql + nsql);
+	for (i = 0; i < nsql; i++) {
+		run->sql[run->nsql] = sql[i];
+		run->sql_input[run->nsql++] = input;
+	}
 out:
+	if (ret < 0)
+		ret = input_failed(run, ret);
 	am_objset_free(set);
 	free(sql);
 	am_input_release(&in);
@@ -357,6 +409,10 @@ out:
 
 int am_lint_run_finish(struct am_lint_run *run, char *const *args, size_t n)
 {
+	int ret = sql_flush(run);
+
+	if (ret < 0)
+		return ret;
 	if (!run->lint->base_ref)
 		return 0;
 	return am_gitbase_lint(run->lint, args, n);

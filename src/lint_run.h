@@ -8,7 +8,9 @@
  * dropped), YAML files are read one document at a time and each
  * document is handed to the Kubernetes linter (memory is bounded by the
  * largest document), and at the end of the input the Kubernetes rules
- * over the whole input run and the SQL files are linted together.
+ * over the whole input run and the SQL files are linted together (after
+ * the last input, with those of every input, each input a set of its
+ * own).
  */
 #ifndef AM_LINT_RUN_H
 #define AM_LINT_RUN_H
@@ -36,6 +38,17 @@ struct am_lint_run {
 	size_t nfiles, afiles;
 	size_t *index;			/* hash of path -> files[i] + 1; 0 is empty */
 	size_t index_size;		/* a power of two, or 0 */
+	/*
+	 * The SQL files of the inputs so far, linted all at once (on every
+	 * core) by am_lint_run_finish(), or before an input's error is
+	 * returned. Each input's files are still linted as a set of their
+	 * own, as if at the end of that input.
+	 */
+	const char **sql;		/* borrowed from files[] */
+	size_t *sql_input;		/* per sql[]: the input's number */
+	size_t nsql, asql, asql_input;
+	size_t *notes_at;		/* per input: nnotes once it was expanded */
+	size_t ninputs, anotes_at;
 };
 
 /* Sets lint->enter_file: 'lint' must outlive 'run'. */
@@ -56,7 +69,8 @@ int am_lint_run_use_config(struct am_lint_run *run, const char *path);
 int am_lint_run_input(struct am_lint_run *run, const char *arg);
 
 /*
- * After the last input: with --base (lint->base_ref), compares the
+ * After the last input: lints the SQL files of every input; with --base
+ * (lint->base_ref), compares the
  * migrations under the inputs 'args' with that git revision. Returns 0
  * or a negative AM_E* code.
  */

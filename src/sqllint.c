@@ -9,14 +9,22 @@
  * knows no rule itself except sql-syntax-error, whose findings come from
  * the parser (sqlfile.c).
  *
- * Parsing is most of the cost, so the files of a directory are parsed
- * (split, comments, and the trees rules read) by one thread per core;
- * the rules then run in one thread, in file order, reading those trees.
+ * The files of every directory of a batch (the SQL files of several
+ * command-line inputs) are read, parsed and linted by one thread per
+ * core: each file's per-file rules run with a private copy of the lint
+ * and private findings, merged in file order afterwards. The file alone
+ * in its directory is linted as soon as it is parsed; in a directory of
+ * several, the rules wait until every file is parsed, and a rule of one
+ * file reads only trees of other files built before (prebuild_one).
+ * Errors (unreadable files, bad .conf files) and the directory rules
+ * are this thread's, in order, so the first error is the one reported.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -64,9 +72,9 @@ static bool golang_name(const char *name, bool *up, char **version)
 	return true;
 }
 
-const struct am_migfile *am_migdir_current(const struct am_migdir *dir)
+const struct am_migfile *am_migdir_current(const struct am_subject *s)
 {
-	return &dir->files[dir->cur];
+	return &s->dir->files[s->index];
 }
 
 void am_sqlstmt_report(struct am_lint *lint, const struct am_rule *rule,
@@ -312,24 +320,17 @@ static int lint_file(struct am_lint *lint, struct am_migdir *d, size_t k)
 	size_t i;
 	int ret;
 
-	d->cur = k;
 	am_lint_enter_file(lint, mf->path);
 	lint->comments = mf->sql->comments;
 	lint->ncomments = mf->sql->ncomments;
-	lint->summary.files++;
-	lint->summary.statements += mf->sql->nstmts;
 	report_errors(lint, mf->sql);
 	am_lint_check_ignore_comments(lint, mf->path);
 	if (!mf->forward)
 		return 0;
-	if (d->runner == AM_RUNNER_FLYWAY) {
-		ret = am_flyway_conf_read(&mf->conf, mf->path);
-		if (ret < 0)
-			return ret;
-	}
 	mark_transactions(mf);
 	s.file = mf->sql;
 	s.dir = d;
+	s.index = k;
 	ret = run_rules(lint, AM_TARGET_SQLFILE, &s);
 	for (i = 0; ret == 0 && i < mf->sql->nstmts; i++) {
 		if (mf->sql->stmts[i].bad)
@@ -340,85 +341,269 @@ static int lint_file(struct am_lint *lint, struct am_migdir *d, size_t k)
 	return ret;
 }
 
-/* Files of a directory handed out to the parsing threads. */
-struct parse_job {
-	struct am_migdir *d;
-	char **data;
-	size_t *len;
-	atomic_size_t next;
-};
-
-static void *parse_worker(void *arg)
+/*
+ * True if 'f' changes a column's type: sql-column-type-change then reads
+ * the CREATE TABLE statements of the earlier files of its directory.
+ */
+static bool alters_column_type(const struct am_sqlfile *f)
 {
-	struct parse_job *job = arg;
 	size_t i;
 
-	while ((i = atomic_fetch_add(&job->next, 1)) < job->d->nfiles) {
-		struct am_migfile *mf = &job->d->files[i];
+	for (i = 0; i < f->nstmts; i++) {
+		const struct am_sqlstmt *s = &f->stmts[i];
+		const struct am_sqlnode *c;
 
-		am_sqlfile_parse(&mf->sql, mf->path, job->data[i], job->len[i]);
-		free(job->data[i]);
-		job->data[i] = NULL;
-		if (mf->forward)
-			am_sqlfile_build_trees(mf->sql);
+		if (s->lead != AM_LEAD_ALTER || !s->parsed)
+			continue;
+		c = am_sqlnode_get(am_sqlnode_as(s->tree, "AlterTableStmt"), "cmds");
+		for (c = c ? c->child : NULL; c; c = c->next)
+			if (am_sqlnode_is(am_sqlnode_as(c, "AlterTableCmd"),
+					  "subtype", "AT_AlterColumnType"))
+				return true;
 	}
+	return false;
+}
+
+/* One file of a batch, with what the threads produce for it. */
+struct batch_file {
+	struct am_migdir *d;
+	size_t k;			/* d->files[k] */
+	bool loaded;			/* read and parsed */
+	bool conf_done;			/* mf->conf is read (or there is none) */
+	bool alters_type;		/* alters_column_type() */
+	bool prebuild;			/* a later file reads its CREATE TABLEs */
+	bool linted;			/* diags and ret are set */
+	size_t nstmts;			/* for the summary */
+	struct am_diags diags;		/* its findings */
+	int ret;			/* lint_file()'s */
+};
+
+/* Files handed out to the threads, one phase at a time. */
+struct batch {
+	const struct am_lint *lint;	/* the caller's: each thread copies it */
+	struct batch_file *files;
+	size_t nfiles;
+	atomic_size_t next;
+	void (*fn)(struct am_lint *w, struct batch_file *bf);
+};
+
+static void *batch_worker(void *arg)
+{
+	struct batch *b = arg;
+	struct am_lint w = *b->lint;
+	size_t i, n = am_rules_count();
+
+	am_diags_init(&w.diags);
+	memset(&w.summary, 0, sizeof(w.summary));
+	w.file_sev = xmalloc(n * sizeof(*w.file_sev));
+	memcpy(w.file_sev, b->lint->file_sev, n * sizeof(*w.file_sev));
+	while ((i = atomic_fetch_add(&b->next, 1)) < b->nfiles)
+		b->fn(&w, &b->files[i]);
+	free(w.file_sev);
+	am_diags_release(&w.diags);
 	return NULL;
 }
 
-/* Reads every file of 'd' (this thread: errors), parses them in parallel. */
-static int load_dir(struct am_migdir *d)
+/* Calls fn on every file of 'b', in one thread per core (this one too). */
+static void batch_run(struct batch *b,
+		      void (*fn)(struct am_lint *w, struct batch_file *bf))
 {
-	struct parse_job job = { d, NULL, NULL, 0 };
 	pthread_t threads[3];
 	size_t nthreads = 0, i;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	int ret = 0;
 
-	job.data = xcalloc(d->nfiles, sizeof(*job.data));
-	job.len = xcalloc(d->nfiles, sizeof(*job.len));
-	for (i = 0; i < d->nfiles && ret == 0; i++)
-		ret = am_read_file(&job.data[i], &job.len[i], d->files[i].path,
-				   AM_SQLFILE_LIMIT);
-	if (ret == 0) {
-		atomic_init(&job.next, 0);
-		while (cpus > 1 && nthreads + 1 < (size_t)cpus &&
-		       nthreads < AM_ARRAY_SIZE(threads) &&
-		       nthreads + 1 < d->nfiles &&
-		       !pthread_create(&threads[nthreads], NULL, parse_worker, &job))
-			nthreads++;
-		parse_worker(&job);
-		for (i = 0; i < nthreads; i++)
-			pthread_join(threads[i], NULL);
-	}
-	for (i = 0; i < d->nfiles; i++)
-		free(job.data[i]);
-	free(job.data);
-	free(job.len);
-	return ret;
+	b->fn = fn;
+	atomic_store(&b->next, 0);
+	while (cpus > 1 && nthreads + 1 < (size_t)cpus &&
+	       nthreads < AM_ARRAY_SIZE(threads) && nthreads + 1 < b->nfiles &&
+	       !pthread_create(&threads[nthreads], NULL, batch_worker, b))
+		nthreads++;
+	batch_worker(b);
+	for (i = 0; i < nthreads; i++)
+		pthread_join(threads[i], NULL);
 }
 
-static int lint_dir(struct am_lint *lint, struct am_migdir *d)
+/*
+ * am_read_file() without its error: false when 'path' cannot be read
+ * whole (this thread then reads it again for the error). Thread-safe.
+ */
+static bool read_quiet(const char *path, char **out, size_t *outlen)
 {
-	struct am_subject s = { 0 };
+	struct am_buf b = AM_BUF_INIT;
+	char chunk[65536];
+	FILE *fp;
+	size_t n;
+	bool ok;
+
+	if (!strcmp(path, "-") || !(fp = fopen(path, "rb")))
+		return false;
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0 &&
+	       b.len + n <= AM_SQLFILE_LIMIT)
+		am_buf_add(&b, chunk, n);
+	ok = !n && !ferror(fp);
+	fclose(fp);
+	if (!ok) {
+		am_buf_release(&b);
+		return false;
+	}
+	*outlen = b.len;
+	*out = am_buf_detach(&b);
+	return true;
+}
+
+/* Split, comments, and the trees rules read; takes 'data'. */
+static void parse_file(struct batch_file *bf, char *data, size_t len)
+{
+	struct am_migfile *mf = &bf->d->files[bf->k];
+
+	am_sqlfile_parse(&mf->sql, mf->path, data, len);
+	free(data);
+	if (mf->forward) {
+		am_sqlfile_build_trees(mf->sql);
+		bf->alters_type = alters_column_type(mf->sql);
+	}
+	bf->nstmts = mf->sql->nstmts;
+	bf->loaded = true;
+}
+
+/* The per-file rules, into the file's own findings. */
+static void lint_one(struct am_lint *w, struct batch_file *bf)
+{
+	bf->ret = lint_file(w, bf->d, bf->k);
+	bf->diags = w->diags;
+	am_diags_init(&w->diags);
+	bf->linted = true;
+}
+
+/*
+ * Phase 1: reads and parses the file; lints it too when it is alone in
+ * its directory (nothing else reads it then, so it is freed). Leaves to
+ * this thread a file it cannot read and a .conf file that exists.
+ */
+static void load_one(struct am_lint *w, struct batch_file *bf)
+{
+	struct am_migfile *mf = &bf->d->files[bf->k];
+	char *data, *conf;
+	size_t len;
+
+	if (!read_quiet(mf->path, &data, &len))
+		return;
+	bf->conf_done = bf->d->runner != AM_RUNNER_FLYWAY || !mf->forward;
+	if (!bf->conf_done) {
+		conf = xasprintf("%s.conf", mf->path);
+		bf->conf_done = access(conf, F_OK) && errno == ENOENT;
+		free(conf);
+	}
+	parse_file(bf, data, len);
+	if (bf->d->nfiles > 1 || !bf->conf_done)
+		return;
+	lint_one(w, bf);
+	am_sqlfile_free(mf->sql);
+	mf->sql = NULL;
+}
+
+/*
+ * Phase 2: the whole trees of the CREATE TABLE statements that the
+ * sql-column-type-change check of a later file reads, so that no file's
+ * rules build (write) anything in another file.
+ */
+static void prebuild_one(struct am_lint *w, struct batch_file *bf)
+{
+	const struct am_sqlfile *f = bf->d->files[bf->k].sql;
 	size_t i;
+
+	(void)w;
+	if (!bf->prebuild)
+		return;
+	for (i = 0; i < f->nstmts; i++)
+		if (f->stmts[i].lead == AM_LEAD_CREATE_TABLE)
+			am_sqlstmt_tree(&f->stmts[i]);
+}
+
+/* Phase 3: the per-file rules of the files not linted yet. */
+static void rules_one(struct am_lint *w, struct batch_file *bf)
+{
+	if (!bf->linted)
+		lint_one(w, bf);
+}
+
+/*
+ * What phase 1 left of directory 'd' (files bf[]), in the order the
+ * runner applies them: the files it could not read (the first error),
+ * then the .conf files.
+ */
+static int finish_load(struct am_migdir *d, struct batch_file *bf)
+{
+	size_t k, len;
+	char *data;
 	int ret;
 
-	dir_classify(d);
-	ret = load_dir(d);
-	if (ret < 0)
-		return ret;
-	for (i = 0; i < d->nfiles; i++) {
-		ret = lint_file(lint, d, i);
+	for (k = 0; k < d->nfiles; k++) {
+		if (bf[k].loaded)
+			continue;
+		ret = am_read_file(&data, &len, d->files[k].path,
+				   AM_SQLFILE_LIMIT);
 		if (ret < 0)
 			return ret;
+		parse_file(&bf[k], data, len);
 	}
+	for (k = 0; k < d->nfiles; k++) {
+		if (bf[k].conf_done || d->runner != AM_RUNNER_FLYWAY ||
+		    !d->files[k].forward)
+			continue;
+		ret = am_flyway_conf_read(&d->files[k].conf, d->files[k].path);
+		if (ret < 0)
+			return ret;
+		bf[k].conf_done = true;
+	}
+	return 0;
+}
+
+/* Marks the files whose CREATE TABLEs a later file of 'd' reads. */
+static bool mark_prebuild(struct batch_file *bf, size_t n)
+{
+	size_t last = 0, k;
+	bool any = false;
+
+	for (k = 0; k < n; k++)
+		if (bf[k].alters_type)
+			last = k, any = true;
+	for (k = 0; any && k < last; k++)
+		bf[k].prebuild = bf[k].d->files[k].forward;
+	return any && last > 0;
+}
+
+/* The directory rules, in the lint state the last file left. */
+static int lint_migdir(struct am_lint *lint, struct am_migdir *d)
+{
+	struct am_subject s = { 0 };
+
+	am_lint_enter_file(lint, d->files[d->nfiles - 1].path);
 	lint->comments = NULL;
 	lint->ncomments = 0;
 	s.dir = d;
 	return run_rules(lint, AM_TARGET_MIGDIR, &s);
 }
 
+/* Adds the findings and counts of 'd' (files bf[]) to 'lint', in order. */
+static int merge_dir(struct am_lint *lint, struct am_migdir *d,
+		     struct batch_file *bf)
+{
+	size_t k, i;
+
+	for (k = 0; k < d->nfiles; k++) {
+		lint->summary.files++;
+		lint->summary.statements += bf[k].nstmts;
+		for (i = 0; i < bf[k].diags.nr; i++)
+			am_diags_add(&lint->diags, &bf[k].diags.items[i]);
+		if (bf[k].ret < 0)
+			return bf[k].ret;
+	}
+	return lint_migdir(lint, d);
+}
+
 struct pathref {
+	size_t group;
 	char *dir;
 	size_t i;
 };
@@ -426,43 +611,94 @@ struct pathref {
 static int pathref_cmp(const void *pa, const void *pb)
 {
 	const struct pathref *a = pa, *b = pb;
-	int c = strcmp(a->dir, b->dir);
+	int c;
 
+	if (a->group != b->group)
+		return a->group < b->group ? -1 : 1;
+	c = strcmp(a->dir, b->dir);
 	if (c)
 		return c;
 	return a->i < b->i ? -1 : a->i > b->i;
 }
 
-int am_sql_lint_files(struct am_lint *lint, const char *const *paths, size_t n)
+int am_sql_lint_groups(struct am_lint *lint, const char *const *paths,
+		       const size_t *group, size_t n, size_t *failed)
 {
 	struct pathref *refs = xmalloc((n ? n : 1) * sizeof(*refs));
-	size_t i, j;
+	struct am_migdir *dirs = xcalloc(n ? n : 1, sizeof(*dirs));
+	struct batch_file *bf = xcalloc(n ? n : 1, sizeof(*bf));
+	size_t *first = xcalloc(n ? n : 1, sizeof(*first));
+	struct batch b = { lint, bf, n, 0, NULL };
+	size_t ndirs = 0, i, j, k;
+	bool prebuild = false;
 	int ret = 0;
 
 	for (i = 0; i < n; i++) {
+		refs[i].group = group[i];
 		refs[i].dir = dir_name(paths[i]);
 		refs[i].i = i;
 	}
 	qsort(refs, n, sizeof(*refs), pathref_cmp);
-	for (i = 0; i < n && ret == 0; i = j) {
-		struct am_migdir d = { 0 };
+	for (i = 0; i < n; i = j) {
+		struct am_migdir *d = &dirs[ndirs];
 
-		for (j = i; j < n && !strcmp(refs[j].dir, refs[i].dir); j++)
+		for (j = i; j < n && refs[j].group == refs[i].group &&
+			    !strcmp(refs[j].dir, refs[i].dir); j++)
 			;
-		d.path = xstrdup(refs[i].dir);
-		d.nfiles = j - i;
-		d.files = xcalloc(d.nfiles, sizeof(*d.files));
-		for (size_t k = 0; k < d.nfiles; k++) {
-			d.files[k].path = paths[refs[i + k].i];
-			d.files[k].name = base_name(d.files[k].path);
+		first[ndirs++] = i;
+		d->path = xstrdup(refs[i].dir);
+		d->nfiles = j - i;
+		d->files = xcalloc(d->nfiles, sizeof(*d->files));
+		for (k = 0; k < d->nfiles; k++) {
+			d->files[k].path = paths[refs[i + k].i];
+			d->files[k].name = base_name(d->files[k].path);
 		}
-		ret = lint_dir(lint, &d);
-		dir_release(&d);
+		dir_classify(d);
+		for (k = 0; k < d->nfiles; k++) {
+			bf[i + k].d = d;
+			bf[i + k].k = k;
+			am_diags_init(&bf[i + k].diags);
+		}
 	}
-	for (i = 0; i < n; i++)
+	batch_run(&b, load_one);
+	for (i = 0; i < ndirs && ret == 0; i++) {
+		ret = finish_load(&dirs[i], &bf[first[i]]);
+		if (ret < 0 && failed)
+			*failed = refs[first[i]].group;
+	}
+	if (ret == 0) {
+		for (i = 0; i < ndirs; i++)
+			if (mark_prebuild(&bf[first[i]], dirs[i].nfiles))
+				prebuild = true;
+		if (prebuild)
+			batch_run(&b, prebuild_one);
+		batch_run(&b, rules_one);
+		for (i = 0; i < ndirs && ret == 0; i++) {
+			ret = merge_dir(lint, &dirs[i], &bf[first[i]]);
+			if (ret < 0 && failed)
+				*failed = refs[first[i]].group;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		am_diags_release(&bf[i].diags);
 		free(refs[i].dir);
+	}
+	for (i = 0; i < ndirs; i++)
+		dir_release(&dirs[i]);
+	free(dirs);
+	free(bf);
+	free(first);
 	free(refs);
 	lint->comments = NULL;
 	lint->ncomments = 0;
+	return ret;
+}
+
+int am_sql_lint_files(struct am_lint *lint, const char *const *paths, size_t n)
+{
+	size_t *group = xcalloc(n ? n : 1, sizeof(*group));
+	int ret = am_sql_lint_groups(lint, paths, group, n, NULL);
+
+	free(group);
 	return ret;
 }

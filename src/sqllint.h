@@ -48,7 +48,6 @@ struct am_migdir {
 	enum am_runner runner;
 	struct am_migfile *files;
 	size_t nfiles;
-	size_t cur;			/* the file being linted */
 };
 
 /*
@@ -60,10 +59,21 @@ struct am_migdir {
  */
 int am_sql_lint_files(struct am_lint *lint, const char *const *paths, size_t n);
 
+/*
+ * Lints several independent sets of SQL files at once (the SQL files of
+ * several command-line inputs): paths[i] belongs to set group[i]
+ * (non-decreasing), and a directory holds files of one set only. The
+ * findings and counts are those of one am_sql_lint_files() call per set,
+ * in order; parsing and the per-file rules run on every core. On an
+ * error, *failed (if not NULL) is the set whose file could not be read.
+ */
+int am_sql_lint_groups(struct am_lint *lint, const char *const *paths,
+		       const size_t *group, size_t n, size_t *failed);
+
 /* ---- for the rules (src/rules/sql_*.c) ---------------------------------- */
 
-/* The file being linted in 'dir'. */
-const struct am_migfile *am_migdir_current(const struct am_migdir *dir);
+/* The file of SQLFILE or SQLSTMT subject 's'. */
+const struct am_migfile *am_migdir_current(const struct am_subject *s);
 
 /*
  * True if the runner executes file 'mf' as one transaction around all

@@ -47,6 +47,7 @@ struct am_subject {
 	const struct am_sqlfile *file;
 	const struct am_sqlstmt *stmt;
 	const struct am_migdir *dir;
+	size_t index;	/* SQLFILE, SQLSTMT: 'file' is dir->files[index] */
 };
 
 struct am_rule;

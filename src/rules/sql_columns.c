@@ -321,7 +321,7 @@ static const struct am_sqlnode *old_type(const struct am_subject *s,
 					 const char *col)
 {
 	const struct am_migdir *d = s->dir;
-	size_t k = d->cur + 1, i;
+	size_t k = s->index + 1, i;
 	bool stop = false;
 
 	while (k-- > 0) {
@@ -330,7 +330,7 @@ static const struct am_sqlnode *old_type(const struct am_subject *s,
 
 		if (!f || !mf->forward)
 			continue;
-		i = k == d->cur ? s->stmt->index : f->nstmts;
+		i = k == s->index ? s->stmt->index : f->nstmts;
 		while (i-- > 0) {
 			const struct am_sqlnode *t = type_in(&f->stmts[i], rel, col, &stop);
 

@@ -32,7 +32,7 @@ int rule_sql_constraint_not_valid(const struct am_rule *rule,
 				  struct am_lint *lint,
 				  const struct am_subject *s)
 {
-	const struct am_migfile *mf = am_migdir_current(s->dir);
+	const struct am_migfile *mf = am_migdir_current(s);
 	const struct am_sqlfile *f = s->file;
 	struct not_valid *nv = NULL;
 	size_t nnv = 0, anv = 0, i, k;

@@ -112,7 +112,7 @@ int rule_sql_concurrently_in_transaction(const struct am_rule *rule,
 					 const struct am_subject *s)
 {
 	const struct am_migdir *d = s->dir;
-	const struct am_migfile *mf = am_migdir_current(d);
+	const struct am_migfile *mf = am_migdir_current(s);
 	const struct am_sqlfile *f = s->file;
 	int file_txn = -1;	/* unknown until needed */
 	size_t i;
