@@ -231,6 +231,46 @@ Test(report, json_replaces_invalid_utf8_and_keeps_source)
 	am_diags_release(&d);
 }
 
+/* The exact bytes: two-space indent, jansson's escapes (\u00XX upper case). */
+Test(report, json_text_is_exact)
+{
+	struct am_diags d = AM_DIAGS_INIT;
+	struct am_lint_summary s = { 2, 0, 3, 1 };
+	struct am_finding f = { 0 };
+	char *out;
+
+	out = render(AM_FORMAT_JSON, &d, &s, false);
+	cr_assert_str_eq(out,
+			 "{\n  \"version\": 1,\n  \"findings\": [],\n  \"summary\": {\n"
+			 "    \"files\": 2,\n    \"objects\": 0,\n    \"statements\": 3,\n"
+			 "    \"skipped\": 1,\n    \"errors\": 0,\n    \"warnings\": 0,\n"
+			 "    \"notes\": 0,\n    \"suppressed\": 0\n  }\n}\n");
+	free(out);
+	f.rule = "sql-drop-table";
+	f.severity = AM_SEV_WARNING;
+	f.file = "V1__a.sql";
+	f.line = 12;
+	f.col = 3;
+	f.message = "\"t\\\x01\x1f\b\t\n/\x7f\xc3\xa9";
+	f.suppressed = true;
+	am_diags_add(&d, &f);
+	out = render(AM_FORMAT_JSON, &d, &s, false);
+	cr_assert_str_eq(out,
+			 "{\n  \"version\": 1,\n  \"findings\": [\n    {\n"
+			 "      \"rule\": \"sql-drop-table\",\n"
+			 "      \"severity\": \"warning\",\n"
+			 "      \"file\": \"V1__a.sql\",\n      \"line\": 12,\n"
+			 "      \"column\": 3,\n      \"object\": null,\n"
+			 "      \"message\": \"\\\"t\\\\\\u0001\\u001F\\b\\t\\n/\x7f\xc3\xa9\",\n"
+			 "      \"hint\": null,\n      \"suppressed\": true,\n"
+			 "      \"reason\": \"\"\n    }\n  ],\n  \"summary\": {\n"
+			 "    \"files\": 2,\n    \"objects\": 0,\n    \"statements\": 3,\n"
+			 "    \"skipped\": 1,\n    \"errors\": 0,\n    \"warnings\": 0,\n"
+			 "    \"notes\": 0,\n    \"suppressed\": 1\n  }\n}\n");
+	free(out);
+	am_diags_release(&d);
+}
+
 Test(report, sarif_has_rules_results_and_suppressions)
 {
 	struct am_diags d;
