@@ -355,6 +355,11 @@ static json_t *jstr(const char *s)
 	return v;
 }
 
+static json_t *jstr_or_null(const char *s)
+{
+	return s ? jstr(s) : json_null();
+}
+
 /*
  * Serializes into memory, then writes once: json_dumpf() calls fwrite()
  * per token, which cost more than building the whole tree.
@@ -376,136 +381,51 @@ static int dump(FILE *fp, json_t *root)
 
 /* --- JSON ---------------------------------------------------------------- */
 
-/*
- * A JSON string as jansson's dump writes it: '"', '\\' and control
- * characters escaped (\b \f \n \r \t, else \u00XX), other bytes as they
- * are; invalid UTF-8 replaced by U+FFFD, as jstr() does.
- */
-static void json_add_str(struct am_buf *b, const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	const unsigned char *p = (const unsigned char *)s;
-
-	am_buf_addch(b, '"');
-	while (*p) {
-		size_t n = utf8_len(p);
-		unsigned char c = *p;
-
-		if (n != 1) {
-			if (n)
-				am_buf_add(b, p, n);
-			else
-				am_buf_adds(b, "\xef\xbf\xbd");
-			p += n ? n : 1;
-			continue;
-		}
-		p++;
-		switch (c) {
-		case '"':
-			am_buf_adds(b, "\\\"");
-			break;
-		case '\\':
-			am_buf_adds(b, "\\\\");
-			break;
-		case '\b':
-			am_buf_adds(b, "\\b");
-			break;
-		case '\f':
-			am_buf_adds(b, "\\f");
-			break;
-		case '\n':
-			am_buf_adds(b, "\\n");
-			break;
-		case '\r':
-			am_buf_adds(b, "\\r");
-			break;
-		case '\t':
-			am_buf_adds(b, "\\t");
-			break;
-		default:
-			if (c >= 0x20) {
-				am_buf_addch(b, c);
-				break;
-			}
-			am_buf_adds(b, "\\u00");
-			am_buf_addch(b, hex[c >> 4]);
-			am_buf_addch(b, hex[c & 15]);
-		}
-	}
-	am_buf_addch(b, '"');
-}
-
-/* A member of a finding: ",\n      \"key\": " (no comma for the first). */
-static void json_key(struct am_buf *b, const char *key, bool first)
-{
-	am_buf_adds(b, first ? "\n      \"" : ",\n      \"");
-	am_buf_adds(b, key);
-	am_buf_adds(b, "\": ");
-}
-
-static void json_str_or_null(struct am_buf *b, const char *s)
-{
-	if (s)
-		json_add_str(b, s);
-	else
-		am_buf_adds(b, "null");
-}
-
-/*
- * Written directly, byte for byte what json_dumps(JSON_INDENT(2)) of the
- * same tree gives: jansson took most of the time of a large report.
- */
 static int write_json(FILE *fp, const struct am_diags *d,
 		      const struct am_lint_summary *s)
 {
-	struct am_buf b = AM_BUF_INIT;
+	json_t *root = json_object(), *list = json_array(), *sum;
 	size_t i;
-	int ret;
 
-	am_buf_adds(&b, "{\n  \"version\": 1,\n  \"findings\": [");
+	json_object_set_new(root, "version", json_integer(1));
 	for (i = 0; i < d->nr; i++) {
 		const struct am_finding *f = &d->items[i];
+		json_t *o = json_object();
 
-		am_buf_adds(&b, i ? ",\n    {" : "\n    {");
-		json_key(&b, "rule", true);
-		json_add_str(&b, f->rule);
-		json_key(&b, "severity", false);
-		json_add_str(&b, am_severity_name(f->severity));
-		json_key(&b, "file", false);
-		json_add_str(&b, f->file);
-		json_key(&b, "line", false);
-		am_buf_addf(&b, "%d", f->line);
-		json_key(&b, "column", false);
-		am_buf_addf(&b, "%d", f->col);
-		json_key(&b, "object", false);
-		json_str_or_null(&b, f->object);
-		if (f->source) {
-			json_key(&b, "source", false);
-			json_add_str(&b, f->source);
-		}
-		json_key(&b, "message", false);
-		json_add_str(&b, f->message);
-		json_key(&b, "hint", false);
-		json_str_or_null(&b, f->hint);
-		json_key(&b, "suppressed", false);
-		am_buf_adds(&b, f->suppressed ? "true" : "false");
-		if (f->suppressed) {
-			json_key(&b, "reason", false);
-			json_add_str(&b, f->reason ? f->reason : "");
-		}
-		am_buf_adds(&b, "\n    }");
+		json_object_set_new(o, "rule", json_string(f->rule));
+		json_object_set_new(o, "severity",
+				    json_string(am_severity_name(f->severity)));
+		json_object_set_new(o, "file", jstr(f->file));
+		json_object_set_new(o, "line", json_integer(f->line));
+		json_object_set_new(o, "column", json_integer(f->col));
+		json_object_set_new(o, "object", jstr_or_null(f->object));
+		if (f->source)
+			json_object_set_new(o, "source", jstr(f->source));
+		json_object_set_new(o, "message", jstr(f->message));
+		json_object_set_new(o, "hint", jstr_or_null(f->hint));
+		json_object_set_new(o, "suppressed", json_boolean(f->suppressed));
+		if (f->suppressed)
+			json_object_set_new(o, "reason",
+					    jstr(f->reason ? f->reason : ""));
+		json_array_append_new(list, o);
 	}
-	am_buf_adds(&b, d->nr ? "\n  ],\n  \"summary\": {" : "],\n  \"summary\": {");
-	am_buf_addf(&b, "\n    \"files\": %zu,\n    \"objects\": %zu,"
-		    "\n    \"statements\": %zu,\n    \"skipped\": %zu,"
-		    "\n    \"errors\": %zu,\n    \"warnings\": %zu,"
-		    "\n    \"notes\": %zu,\n    \"suppressed\": %zu\n  }\n}\n",
-		    s->files, s->objects, s->statements, s->skipped,
-		    d->count[AM_SEV_ERROR], d->count[AM_SEV_WARNING],
-		    d->count[AM_SEV_NOTE], d->suppressed);
-	ret = fwrite(b.buf, 1, b.len, fp) == b.len ? 0 : -1;
-	am_buf_release(&b);
-	return ret;
+	json_object_set_new(root, "findings", list);
+	sum = json_object();
+	json_object_set_new(sum, "files", json_integer((json_int_t)s->files));
+	json_object_set_new(sum, "objects", json_integer((json_int_t)s->objects));
+	json_object_set_new(sum, "statements",
+			    json_integer((json_int_t)s->statements));
+	json_object_set_new(sum, "skipped", json_integer((json_int_t)s->skipped));
+	json_object_set_new(sum, "errors",
+			    json_integer((json_int_t)d->count[AM_SEV_ERROR]));
+	json_object_set_new(sum, "warnings",
+			    json_integer((json_int_t)d->count[AM_SEV_WARNING]));
+	json_object_set_new(sum, "notes",
+			    json_integer((json_int_t)d->count[AM_SEV_NOTE]));
+	json_object_set_new(sum, "suppressed",
+			    json_integer((json_int_t)d->suppressed));
+	json_object_set_new(root, "summary", sum);
+	return dump(fp, root);
 }
 
 /* --- SARIF 2.1.0 --------------------------------------------------------- */
