@@ -613,11 +613,11 @@ static int pathref_cmp(const void *pa, const void *pb)
 	const struct pathref *a = pa, *b = pb;
 	int c;
 
-	if (a->group != b->group)
-		return a->group < b->group ? -1 : 1;
 	c = strcmp(a->dir, b->dir);
 	if (c)
 		return c;
+	if (a->group != b->group)
+		return a->group < b->group ? -1 : 1;
 	return a->i < b->i ? -1 : a->i > b->i;
 }
 
@@ -642,8 +642,8 @@ int am_sql_lint_groups(struct am_lint *lint, const char *const *paths,
 	for (i = 0; i < n; i = j) {
 		struct am_migdir *d = &dirs[ndirs];
 
-		for (j = i; j < n && refs[j].group == refs[i].group &&
-			    !strcmp(refs[j].dir, refs[i].dir); j++)
+		/* a migration directory is one, whichever inputs name its files */
+		for (j = i; j < n && !strcmp(refs[j].dir, refs[i].dir); j++)
 			;
 		first[ndirs++] = i;
 		d->path = xstrdup(refs[i].dir);

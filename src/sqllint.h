@@ -60,12 +60,12 @@ struct am_migdir {
 int am_sql_lint_files(struct am_lint *lint, const char *const *paths, size_t n);
 
 /*
- * Lints several independent sets of SQL files at once (the SQL files of
- * several command-line inputs): paths[i] belongs to set group[i]
- * (non-decreasing), and a directory holds files of one set only. The
- * findings and counts are those of one am_sql_lint_files() call per set,
- * in order; parsing and the per-file rules run on every core. On an
- * error, *failed (if not NULL) is the set whose file could not be read.
+ * Lints the SQL files of several command-line inputs at once: paths[i]
+ * comes from input group[i] (non-decreasing). Files are grouped by their
+ * directory whichever input named them, so a shell glob of db/ sees
+ * one migration directory, as `argomig lint db` does. Parsing and the
+ * per-file rules run on every core. On an error, *failed (if not NULL)
+ * is the earliest input of the directory whose file could not be read.
  */
 int am_sql_lint_groups(struct am_lint *lint, const char *const *paths,
 		       const size_t *group, size_t n, size_t *failed);
