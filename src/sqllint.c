@@ -88,8 +88,7 @@ void am_sqlstmt_report(struct am_lint *lint, const struct am_rule *rule,
 	va_start(ap, fmt);
 	msg = xvasprintf(fmt, ap);
 	va_end(ap);
-	am_lint_report(lint, rule, sev == AM_SEV_OFF ? rule->severity : sev,
-		       &at, hint, "%s", msg);
+	am_lint_report(lint, rule, sev, &at, hint, "%s", msg);
 	free(msg);
 }
 

@@ -88,8 +88,8 @@ bool am_sqlstmt_flyway_nontransactional(const struct am_sqlstmt *s,
 					int pg_version);
 
 /*
- * Reports a finding of 'rule' at the first token of statement 's' with
- * the rule's default severity (or 'sev' when not AM_SEV_OFF).
+ * Reports a finding of 'rule' with severity 'sev' (its default or a
+ * variant) at the first token of statement 's'.
  */
 void am_sqlstmt_report(struct am_lint *lint, const struct am_rule *rule,
 		       enum am_severity sev, const struct am_sqlstmt *s,

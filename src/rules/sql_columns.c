@@ -63,7 +63,7 @@ int rule_sql_add_column_required(const struct am_rule *rule,
 		    has_constraint(col, "CONSTR_IDENTITY") ||
 		    am_sqlcoldef_is_serial(col))
 			continue;
-		am_sqlstmt_report(lint, rule, AM_SEV_OFF, s->stmt,
+		am_sqlstmt_report(lint, rule, rule->severity, s->stmt,
 				  "add the column nullable (or with a DEFAULT), backfill it in "
 				  "batches, then enforce NOT NULL with a CHECK ... NOT VALID, "
 				  "VALIDATE CONSTRAINT and SET NOT NULL in later migrations",
@@ -90,7 +90,7 @@ int rule_sql_add_column_rewrite(const struct am_rule *rule,
 		why = am_sqlcoldef_rewrite(col, lint->pg_version);
 		if (!why)
 			continue;
-		am_sqlstmt_report(lint, rule, AM_SEV_OFF, s->stmt,
+		am_sqlstmt_report(lint, rule, rule->severity, s->stmt,
 				  "add the column without a default (or with a constant one on "
 				  "PostgreSQL 11+), set the default with ALTER COLUMN ... SET "
 				  "DEFAULT, then backfill existing rows in batches",
@@ -120,7 +120,7 @@ int rule_sql_rename_column(const struct am_rule *rule, struct am_lint *lint,
 
 	if (!am_sqlnode_is(st, "relationType", "OBJECT_TABLE"))
 		return 0;
-	am_sqlstmt_report(lint, rule, AM_SEV_OFF, s->stmt,
+	am_sqlstmt_report(lint, rule, rule->severity, s->stmt,
 			  "add the new column, write both, backfill in batches, switch reads, "
 			  "then drop the old column in a later release",
 			  "column \"%s\" of \"%s\" is renamed to \"%s\": pods of the running "
@@ -138,7 +138,7 @@ int rule_sql_rename_table(const struct am_rule *rule, struct am_lint *lint,
 
 	if (!st)
 		return 0;
-	am_sqlstmt_report(lint, rule, AM_SEV_OFF, s->stmt,
+	am_sqlstmt_report(lint, rule, rule->severity, s->stmt,
 			  "create the new table (or a view with the new name), write both, "
 			  "backfill, switch reads, then drop the old table in a later release",
 			  "table \"%s\" is renamed to \"%s\": pods of the running version still "
@@ -161,7 +161,7 @@ int rule_sql_drop_column(const struct am_rule *rule, struct am_lint *lint,
 
 		if (!am_sqlnode_is(cmd, "subtype", "AT_DropColumn"))
 			continue;
-		am_sqlstmt_report(lint, rule, AM_SEV_OFF, s->stmt,
+		am_sqlstmt_report(lint, rule, rule->severity, s->stmt,
 				  "stop reading and writing the column in one release, then drop it "
 				  "in a later migration marked '-- argomig:contract'",
 				  "column \"%s\" of \"%s\" is dropped: pods of the running version may "
@@ -198,7 +198,7 @@ int rule_sql_drop_table(const struct am_rule *rule, struct am_lint *lint,
 					am_buf_addch(&names, '.');
 			}
 		}
-	am_sqlstmt_report(lint, rule, AM_SEV_OFF, s->stmt,
+	am_sqlstmt_report(lint, rule, rule->severity, s->stmt,
 			  "stop using the table in one release, then drop it in a later "
 			  "migration marked '-- argomig:contract'",
 			  "%s \"%s\" %s dropped: pods of the running version may still use %s",
@@ -393,7 +393,7 @@ int rule_sql_column_type_change(const struct am_rule *rule,
 			fs = coltype_str(&from);
 		}
 		ts = coltype_str(&to);
-		am_sqlstmt_report(lint, rule, AM_SEV_OFF, s->stmt,
+		am_sqlstmt_report(lint, rule, rule->severity, s->stmt,
 				  "add a new column of the new type, write both, backfill in "
 				  "batches, switch reads, then drop the old column in a later release",
 				  "type of column \"%s\" of \"%s\" changes %s%s%sto %s: the table is "
@@ -519,7 +519,7 @@ int rule_sql_set_not_null(const struct am_rule *rule, struct am_lint *lint,
 				continue;
 			if (lint->pg_version >= 12 && proven_not_null(f, i, &rel, col))
 				continue;
-			am_sqlstmt_report(lint, rule, AM_SEV_OFF, st,
+			am_sqlstmt_report(lint, rule, rule->severity, st,
 					  "add CHECK (col IS NOT NULL) NOT VALID, VALIDATE CONSTRAINT "
 					  "in a later migration, then SET NOT NULL (PostgreSQL 12+ "
 					  "then skips the scan) and drop the CHECK",

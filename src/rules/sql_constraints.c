@@ -28,15 +28,56 @@ static bool same_block(const struct am_migfile *mf, size_t i, size_t j)
 	return true;
 }
 
+/* What rule_sql_constraint_not_valid has seen so far in one file. */
+struct validations {
+	const struct am_rule *rule;
+	struct am_lint *lint;
+	const struct am_migfile *mf;
+	struct not_valid *nv;	/* constraints added NOT VALID, in order */
+	size_t nnv;
+	int file_txn;		/* the file runs in one transaction; -1 unknown */
+};
+
+/*
+ * Statement i validates constraint 'name' of 'rel': a warning when it was
+ * added NOT VALID in the same transaction (the same BEGIN ... COMMIT, or
+ * a file the runner wraps in one).
+ */
+static void check_validate(struct validations *vs, const struct am_sqlstmt *st,
+			   size_t i, const struct am_sqlrel *rel,
+			   const char *name)
+{
+	size_t k;
+
+	for (k = 0; name && k < vs->nnv; k++) {
+		if (strcmp(vs->nv[k].name, name) ||
+		    !am_sqlrel_eq(&vs->nv[k].rel, rel))
+			continue;
+		if (!same_block(vs->mf, vs->nv[k].index, i)) {
+			if (vs->file_txn < 0)
+				vs->file_txn = am_migfile_in_transaction(
+					vs->mf, vs->lint->pg_version);
+			if (!vs->file_txn)
+				continue;
+		}
+		am_sqlstmt_report(
+			vs->lint, vs->rule, AM_SEV_WARNING, st,
+			"run VALIDATE CONSTRAINT in a later migration of its own "
+			"(or a Flyway file with executeInTransaction=false)",
+			"constraint \"%s\" is validated in the transaction that "
+			"added it NOT VALID: the ADD CONSTRAINT lock is held during "
+			"the whole scan",
+			name);
+	}
+}
+
 int rule_sql_constraint_not_valid(const struct am_rule *rule,
 				  struct am_lint *lint,
 				  const struct am_subject *s)
 {
-	const struct am_migfile *mf = am_migdir_current(s);
 	const struct am_sqlfile *f = s->file;
-	struct not_valid *nv = NULL;
-	size_t nnv = 0, anv = 0, i, k;
-	int file_txn = -1;
+	struct validations vs = { rule, lint, am_migdir_current(s), NULL, 0, -1 };
+	size_t anv = 0, i;
 
 	for (i = 0; i < f->nstmts; i++) {
 		const struct am_sqlstmt *st = &f->stmts[i];
@@ -50,27 +91,8 @@ int rule_sql_constraint_not_valid(const struct am_rule *rule,
 			const char *name;
 
 			if (am_sqlnode_is(cmd, "subtype", "AT_ValidateConstraint")) {
-				name = am_sqlnode_str(cmd, "name");
-				for (k = 0; name && k < nnv; k++) {
-					if (strcmp(nv[k].name, name) ||
-					    !am_sqlrel_eq(&nv[k].rel, &rel))
-						continue;
-					if (!same_block(mf, nv[k].index, i)) {
-						if (file_txn < 0)
-							file_txn = am_migfile_in_transaction(
-								mf, lint->pg_version);
-						if (!file_txn)
-							continue;
-					}
-					am_sqlstmt_report(
-						lint, rule, AM_SEV_WARNING, st,
-						"run VALIDATE CONSTRAINT in a later migration of its "
-						"own (or a Flyway file with executeInTransaction=false)",
-						"constraint \"%s\" is validated in the transaction that "
-						"added it NOT VALID: the ADD CONSTRAINT lock is held "
-						"during the whole scan",
-						name);
-				}
+				check_validate(&vs, st, i, &rel,
+					       am_sqlnode_str(cmd, "name"));
 				continue;
 			}
 			if (!am_sqlnode_is(cmd, "subtype", "AT_AddConstraint") ||
@@ -82,14 +104,14 @@ int rule_sql_constraint_not_valid(const struct am_rule *rule,
 			if (am_sqlnode_bool(con, "skip_validation")) {
 				if (!name)
 					continue;
-				AM_GROW(nv, anv, nnv + 1);
-				nv[nnv].rel = rel;
-				nv[nnv].name = name;
-				nv[nnv].index = i;
-				nnv++;
+				AM_GROW(vs.nv, anv, vs.nnv + 1);
+				vs.nv[vs.nnv].rel = rel;
+				vs.nv[vs.nnv].name = name;
+				vs.nv[vs.nnv].index = i;
+				vs.nnv++;
 				continue;
 			}
-			am_sqlstmt_report(lint, rule, AM_SEV_OFF, st,
+			am_sqlstmt_report(lint, rule, rule->severity, st,
 					  "add it with NOT VALID, then run VALIDATE CONSTRAINT in a "
 					  "later migration (it only takes SHARE UPDATE EXCLUSIVE)",
 					  "%s constraint %s%s%son existing table \"%s\" is added without "
@@ -100,7 +122,7 @@ int rule_sql_constraint_not_valid(const struct am_rule *rule,
 					  rel.name);
 		}
 	}
-	free(nv);
+	free(vs.nv);
 	return 0;
 }
 
@@ -121,7 +143,7 @@ int rule_sql_unique_constraint(const struct am_rule *rule, struct am_lint *lint,
 		    !(pk || am_sqlnode_is(con, "contype", "CONSTR_UNIQUE")) ||
 		    am_sqlnode_get(con, "indexname") || !sql_existing(s->stmt, &rel))
 			continue;
-		am_sqlstmt_report(lint, rule, AM_SEV_OFF, s->stmt,
+		am_sqlstmt_report(lint, rule, rule->severity, s->stmt,
 				  "build the index first with CREATE UNIQUE INDEX CONCURRENTLY "
 				  "(its own migration), then ADD CONSTRAINT ... UNIQUE USING INDEX "
 				  "(or PRIMARY KEY USING INDEX)",

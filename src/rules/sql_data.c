@@ -77,7 +77,7 @@ int rule_sql_backfill_with_ddl(const struct am_rule *rule, struct am_lint *lint,
 	}
 	if (!target)
 		return 0;
-	am_sqlstmt_report(lint, rule, AM_SEV_OFF, first,
+	am_sqlstmt_report(lint, rule, rule->severity, first,
 			  "move the backfill to a migration of its own, after the schema change, "
 			  "and run it in batches",
 			  "%s backfill is in the same migration as DDL on existing table \"%s\" "
@@ -98,7 +98,7 @@ int rule_sql_unbatched_backfill(const struct am_rule *rule, struct am_lint *lint
 	rel = am_sqlrel_of(am_sqlnode_get(st, "relation"));
 	if (!sql_existing(s->stmt, &rel))
 		return 0;
-	am_sqlstmt_report(lint, rule, AM_SEV_OFF, s->stmt,
+	am_sqlstmt_report(lint, rule, rule->severity, s->stmt,
 			  "change rows in batches (WHERE id > last_id ORDER BY id LIMIT "
 			  "1000, or id ranges), each batch in its own transaction",
 			  "%s without WHERE changes every row of existing table \"%s\" in one "

@@ -27,7 +27,7 @@ int rule_sql_index_not_concurrent(const struct am_rule *rule,
 	if (!sql_existing(s->stmt, &rel))
 		return 0;
 	name = am_sqlnode_str(st, "idxname");
-	am_sqlstmt_report(lint, rule, AM_SEV_OFF, s->stmt,
+	am_sqlstmt_report(lint, rule, rule->severity, s->stmt,
 			  "use CREATE INDEX CONCURRENTLY, alone in its own migration "
 			  "(Flyway: with <file>.sql.conf saying executeInTransaction=false)",
 			  "index %s%s%son existing table \"%s\" is built without CONCURRENTLY: "
@@ -57,7 +57,7 @@ int rule_sql_drop_index_not_concurrent(const struct am_rule *rule,
 
 		for (i = items ? items->child : NULL; i; i = i->next)
 			name = am_sqlnode_str(am_sqlnode_as(i, "String"), "sval");
-		am_sqlstmt_report(lint, rule, AM_SEV_OFF, s->stmt,
+		am_sqlstmt_report(lint, rule, rule->severity, s->stmt,
 				  "use DROP INDEX CONCURRENTLY, alone in its own migration",
 				  "index \"%s\" is dropped without CONCURRENTLY: its table is "
 				  "locked ACCESS EXCLUSIVE, blocking reads and writes",
@@ -124,7 +124,7 @@ int rule_sql_concurrently_in_transaction(const struct am_rule *rule,
 		if (!what)
 			continue;
 		if (mf->in_txn[i]) {
-			am_sqlstmt_report(lint, rule, AM_SEV_OFF, st,
+			am_sqlstmt_report(lint, rule, rule->severity, st,
 					  "remove BEGIN/COMMIT around it and put it alone in its "
 					  "own migration",
 					  "\"%s\" runs inside BEGIN ... COMMIT: PostgreSQL refuses "
@@ -137,7 +137,7 @@ int rule_sql_concurrently_in_transaction(const struct am_rule *rule,
 		if (!file_txn)
 			continue;
 		if (d->runner == AM_RUNNER_FLYWAY)
-			am_sqlstmt_report(lint, rule, AM_SEV_OFF, st,
+			am_sqlstmt_report(lint, rule, rule->severity, st,
 					  "put it alone in its own migration, with "
 					  "<file>.sql.conf saying executeInTransaction=false",
 					  "\"%s\" cannot run in a transaction, and Flyway runs this "
@@ -147,7 +147,7 @@ int rule_sql_concurrently_in_transaction(const struct am_rule *rule,
 						  ? " (executeInTransaction=true)"
 						  : " (it has statements Flyway runs in a transaction)");
 		else
-			am_sqlstmt_report(lint, rule, AM_SEV_OFF, st,
+			am_sqlstmt_report(lint, rule, rule->severity, st,
 					  "put it alone in a migration file of its own",
 					  "\"%s\" cannot run in a transaction, and %s runs a "
 					  "multi-statement file as one transaction",

@@ -92,7 +92,7 @@ int rule_sql_missing_lock_timeout(const struct am_rule *rule,
 				continue;
 			what = l->index ? xasprintf("the table of index \"%s\"", l->index)
 					: xasprintf("existing table \"%s\"", l->rel.name);
-			am_sqlstmt_report(lint, rule, AM_SEV_OFF, st,
+			am_sqlstmt_report(lint, rule, rule->severity, st,
 					  "start the file with SET lock_timeout = '2s' (SET LOCAL "
 					  "inside a transaction) and retry the migration when it "
 					  "times out",
