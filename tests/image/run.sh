@@ -40,17 +40,7 @@ trap cleanup EXIT INT TERM
 cd "$top" || exit 2
 pm() { sh "$top/tools/image.sh" podman "$dir" "$@"; }
 run() { pm run --rm --network none "$@"; }
-fail=0
-n=0
-ok() { n=$((n + 1)); }
-bad() {
-	n=$((n + 1))
-	fail=$((fail + 1))
-	echo "FAIL $*"
-}
-expect() { # expect NAME GOT WANT
-	if [ "$2" = "$3" ]; then ok; else bad "$1"; printf '  got:  %s\n  want: %s\n' "$2" "$3"; fi
-}
+. "$top/tests/lib/expect.sh"
 
 # --- both images ----------------------------------------------------------
 for image in "$cmp_image" "$pf_image"; do
@@ -148,16 +138,16 @@ if port=$(sh tests/pg/pg.sh start "$pg"); then
 		--tool flyway --migrations examples/orders/db/migration --wait 0 --format json \
 		>"$tmp/host2.json" 2>/dev/null
 	echo $? >"$tmp/host2.status"
-	summary() { # JSON STATUS: the exit status, verdict, each check's id and status
+	verdict_line() { # JSON STATUS: the exit status, verdict, each check's id and status
 		node -e '
 			const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
 			console.log("exit", process.argv[2], r.verdict, r.checks.map((c) => c.id + "=" + c.status).join(" "))
 		' "$1" "$(cat "$2")" 2>&1
 	}
-	want=$(summary "$tmp/host2.json" "$tmp/host2.status")
+	want=$(verdict_line "$tmp/host2.json" "$tmp/host2.status")
 	case $want in
 	"exit "[0-9]*" "*=*) expect "preflight: same verdict and checks as the host build" \
-		"$(summary "$tmp/pf2.json" "$tmp/pf2.status")" "$want" ;;
+		"$(verdict_line "$tmp/pf2.json" "$tmp/pf2.status")" "$want" ;;
 	*) bad "preflight: the host build gave no report: $want" ;;
 	esac
 else
@@ -167,5 +157,4 @@ fi
 # --- CI recipes with the image --------------------------------------------
 if sh tests/ship/ci.sh "$argomig" "$dir"; then ok; else bad "CI recipes with the image"; fi
 
-echo "image: $((n - fail)) passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary image

@@ -17,17 +17,7 @@ const plugin = YAML.parse(fs.readFileSync(pluginFile, "utf8"));
 const announced = JSON.parse(fs.readFileSync(paramsFile, "utf8")).map((p) => p.name);
 const top = path.resolve(path.dirname(pluginFile), "..");
 
-let passed = 0;
-let failed = 0;
-function check(name, fn) {
-	try {
-		fn();
-		passed++;
-	} catch (e) {
-		failed++;
-		console.log(`FAIL ${name}: ${e.message.split("\n")[0]}`);
-	}
-}
+const { check, done } = require("./checks");
 const src = app.spec.source;
 check("plugin name", () => {
 	const want = plugin.spec.version ? `${plugin.metadata.name}-${plugin.spec.version}` : plugin.metadata.name;
@@ -40,5 +30,4 @@ check("parameters are announced", () => {
 	for (const p of src.plugin.parameters || [])
 		assert.ok(announced.includes(p.name), `"${p.name}" is not announced`);
 });
-console.log(`application: ${passed} passed, ${failed} failed`);
-process.exitCode = failed ? 1 : 0;
+done("application");

@@ -36,17 +36,7 @@ function prune(v) {
 	return v;
 }
 
-let passed = 0;
-let failed = 0;
-function check(name, fn) {
-	try {
-		fn();
-		passed++;
-	} catch (e) {
-		failed++;
-		console.log(`FAIL ${name}: ${e.message.split("\n")[0]}`);
-	}
-}
+const { check, done } = require("./checks");
 
 const pod = merged.spec.template.spec;
 const byName = (list, name) => (list || []).find((x) => x.name === name);
@@ -106,5 +96,4 @@ check("selector and metadata unchanged", () => {
 check("removal restores the original", () =>
 	assert.deepStrictEqual(prune(removed), prune(original)));
 
-console.log(`install: ${passed} passed, ${failed} failed`);
-process.exitCode = failed ? 1 : 0;
+done("install");

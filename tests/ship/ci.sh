@@ -26,17 +26,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/argomig-ci.XXXXXX") || exit 2
 trap 'rm -rf "$tmp"' EXIT INT TERM
 version=$(sh "$top/tools/version.sh")
 export ARGOMIG_VERSION=$version
-fail=0
-n=0
-ok() { n=$((n + 1)); }
-bad() {
-	n=$((n + 1))
-	fail=$((fail + 1))
-	echo "FAIL $*"
-}
-expect() { # expect NAME GOT WANT
-	if [ "$2" = "$3" ]; then ok; else bad "$1"; printf '  got:  %s\n  want: %s\n' "$2" "$3"; fi
-}
+. "$top/tests/lib/expect.sh"
 
 # --- the repositories ---------------------------------------------------
 g() { git -c user.name=ci -c user.email=ci@example.com -c init.defaultBranch=main "$@"; }
@@ -157,5 +147,4 @@ want=$("$argomig" lint dup.yaml 2>/dev/null | head -n 1)
 expect "pre-commit $hook: the finding" "$(grep -cxF "$want" "$tmp/hook.out")" 1
 expect "pre-commit $hook: clean file passes" "$(try --files ok.yaml)" 0
 
-echo "ci-recipes: $((n - fail)) passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary ci-recipes

@@ -11,34 +11,26 @@ set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 argomig=$1
 preflight=$2
-fail=0
-n=0
-check() { # check NAME GOT WANT
-	n=$((n + 1))
-	if [ "$2" != "$3" ]; then
-		printf 'FAIL %s\n  got:  %s\n  want: %s\n' "$1" "$2" "$3"
-		fail=$((fail + 1))
-	fi
-}
+. "$top/tests/lib/expect.sh"
 
 version=$(sh "$top/tools/version.sh")
-check "make print-version agrees" \
+expect "make print-version agrees" \
 	"$(env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$top" --no-print-directory print-version)" \
 	"$version"
 revision=$(cd "$top" && sh tools/revision.sh)
-check "--version" "$("$argomig" --version)" "argomig $version (git $revision)"
-check "version command" "$("$argomig" version)" "argomig $version (git $revision)"
-check "preflight --version" "$("$preflight" --version)" "argomig-preflight $version (git $revision)"
-check "plugin spec.version" "$(sed -n 's/^  version: "\(.*\)"$/\1/p' "$top/cmp/plugin.yaml")" "$version"
-check "generate's preflight image" \
+expect "--version" "$("$argomig" --version)" "argomig $version (git $revision)"
+expect "version command" "$("$argomig" version)" "argomig $version (git $revision)"
+expect "preflight --version" "$("$preflight" --version)" "argomig-preflight $version (git $revision)"
+expect "plugin spec.version" "$(sed -n 's/^  version: "\(.*\)"$/\1/p' "$top/cmp/plugin.yaml")" "$version"
+expect "generate's preflight image" \
 	"$(sh "$top/tools/render-example.sh" "$argomig" "$top/examples/orders" | sed -n 's/^ *image: \(ghcr.io\/argomig\/.*\)$/\1/p' | sort -u)" \
 	"ghcr.io/argomig/argomig-preflight:$version"
 tags=$(cd "$top" && grep -rhoE 'ghcr\.io/argomig/argomig-[a-z]+:[0-9][^"` ]*' \
 	--exclude-dir=build --exclude-dir=node_modules --exclude-dir=.git . | sed 's/.*://' | sort -u)
-check "every image tag in the tree" "$tags" "$version"
+expect "every image tag in the tree" "$tags" "$version"
 case $revision in
 unknown) ;;
-*) check "revision is HEAD" "${revision%-dirty}" "$(git -C "$top" rev-parse --short=12 HEAD)" ;;
+*) expect "revision is HEAD" "${revision%-dirty}" "$(git -C "$top" rev-parse --short=12 HEAD)" ;;
 esac
 
 # tools/revision.sh in a scratch repository.
@@ -46,30 +38,29 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 rev() { (cd "$tmp/repo" && sh "$top/tools/revision.sh" "$@"); }
 mkdir "$tmp/repo"
-check "outside git" "$(rev)" unknown
+expect "outside git" "$(rev)" unknown
 git -C "$tmp/repo" init -q
 git -C "$tmp/repo" -c user.name=t -c user.email=t@e commit -q --allow-empty -m one
 one=$(git -C "$tmp/repo" rev-parse --short=12 HEAD)
-check "clean tree" "$(rev)" "$one"
+expect "clean tree" "$(rev)" "$one"
 echo a >"$tmp/repo/f"
 git -C "$tmp/repo" add f
 git -C "$tmp/repo" -c user.name=t -c user.email=t@e commit -q -m two
 two=$(git -C "$tmp/repo" rev-parse --short=12 HEAD)
-check "new commit" "$(rev)" "$two"
+expect "new commit" "$(rev)" "$two"
 echo b >"$tmp/repo/f"
-check "edited tracked file" "$(rev)" "$two-dirty"
+expect "edited tracked file" "$(rev)" "$two-dirty"
 hdr=$tmp/gen/revision.h
 rev "$hdr" "$one"
-check "header" "$(sed -n 2p "$hdr")" "#define AM_REVISION \"$one\""
+expect "header" "$(sed -n 2p "$hdr")" "#define AM_REVISION \"$one\""
 touch -d '2001-01-01 00:00' "$hdr"
 rev "$hdr" "$one"
-check "same revision keeps the header" "$(date -r "$hdr" +%Y)" 2001
+expect "same revision keeps the header" "$(date -r "$hdr" +%Y)" 2001
 rev "$hdr" "$two"
-check "new revision rewrites it" "$(sed -n 2p "$hdr")" "#define AM_REVISION \"$two\""
-check "rewritten" "$(date -r "$hdr" +%Y)" "$(date +%Y)"
+expect "new revision rewrites it" "$(sed -n 2p "$hdr")" "#define AM_REVISION \"$two\""
+expect "rewritten" "$(date -r "$hdr" +%Y)" "$(date +%Y)"
 rev "$hdr" 'x"; evil' 2>/dev/null
-check "bad revision refused" "$?" 2
-check "bad revision leaves the header" "$(sed -n 2p "$hdr")" "#define AM_REVISION \"$two\""
+expect "bad revision refused" "$?" 2
+expect "bad revision leaves the header" "$(sed -n 2p "$hdr")" "#define AM_REVISION \"$two\""
 
-echo "version: $((n - fail)) passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary version
