@@ -256,8 +256,6 @@ bool am_sqlrel_eq(const struct am_sqlrel *a, const struct am_sqlrel *b);
 /* The relation of a RangeVar node body ({"relname": ...}). */
 struct am_sqlrel am_sqlrel_of(const struct am_sqlnode *rangevar);
 
-/* "schema.name" or "name", for messages (owned). */
-char *am_sqlrel_str(const struct am_sqlrel *rel);
 
 /*
  * True if a statement before statement 'index' of 'f' created 'rel'

@@ -51,13 +51,6 @@ bool am_sqlrel_eq(const struct am_sqlrel *a, const struct am_sqlrel *b)
 	return !a->schema || !b->schema || !strcmp(a->schema, b->schema);
 }
 
-char *am_sqlrel_str(const struct am_sqlrel *rel)
-{
-	if (rel->schema)
-		return xasprintf("%s.%s", rel->schema, rel->name);
-	return xstrdup(rel->name ? rel->name : "?");
-}
-
 void am_sqlnode_walk(const struct am_sqlnode *node,
 		     void (*fn)(const struct am_sqlnode *n, void *arg),
 		     void *arg)
