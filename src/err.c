@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * err.c - the last operational error message, one per process.
+ * err.c - the last operational error message, one per thread.
+ *
+ * Thread-local so that the SQL linter's worker threads can call module
+ * functions (am_read_file, the parsers) like the main thread does; a
+ * worker that swallows an error clears it before the thread ends.
  */
 #include <stdarg.h>
 #include <stdlib.h>
@@ -8,8 +12,8 @@
 #include "err.h"
 #include "util.h"
 
-static char *last_msg;
-static int last_code;
+static _Thread_local char *last_msg;
+static _Thread_local int last_code;
 
 int am_error_set(int code, const char *fmt, ...)
 {

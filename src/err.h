@@ -38,7 +38,10 @@ int am_error_at(const char *file, int line, int col, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 int am_error_vat(const char *file, int line, int col, const char *fmt,
 		 va_list ap) __attribute__((format(printf, 4, 0)));
-/* The last message; "" when none. Borrowed: valid until the next set. */
+/*
+ * The calling thread's last message; "" when none. Borrowed: valid until
+ * the next am_error_set() or am_error_clear() of this thread.
+ */
 const char *am_error_last(void);
 int am_error_code(void);
 void am_error_clear(void);

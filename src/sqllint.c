@@ -422,34 +422,6 @@ static void batch_run(struct batch *b,
 		pthread_join(threads[i], NULL);
 }
 
-/*
- * am_read_file() without its error: false when 'path' cannot be read
- * whole (this thread then reads it again for the error). Thread-safe.
- */
-static bool read_quiet(const char *path, char **out, size_t *outlen)
-{
-	struct am_buf b = AM_BUF_INIT;
-	char chunk[65536];
-	FILE *fp;
-	size_t n;
-	bool ok;
-
-	if (!strcmp(path, "-") || !(fp = fopen(path, "rb")))
-		return false;
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0 &&
-	       b.len + n <= AM_SQLFILE_LIMIT)
-		am_buf_add(&b, chunk, n);
-	ok = !n && !ferror(fp);
-	fclose(fp);
-	if (!ok) {
-		am_buf_release(&b);
-		return false;
-	}
-	*outlen = b.len;
-	*out = am_buf_detach(&b);
-	return true;
-}
-
 /* Split, comments, and the trees rules read; takes 'data'. */
 static void parse_file(struct batch_file *bf, char *data, size_t len)
 {
@@ -485,8 +457,11 @@ static void load_one(struct am_lint *w, struct batch_file *bf)
 	char *data, *conf;
 	size_t len;
 
-	if (!read_quiet(mf->path, &data, &len))
+	/* an unreadable file is reported by this thread, in file order */
+	if (am_read_file(&data, &len, mf->path, AM_SQLFILE_LIMIT) < 0) {
+		am_error_clear();
 		return;
+	}
 	bf->conf_done = bf->d->runner != AM_RUNNER_FLYWAY || !mf->forward;
 	if (!bf->conf_done) {
 		conf = xasprintf("%s.conf", mf->path);
